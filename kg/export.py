@@ -1,0 +1,35 @@
+"""Stage 6: writing files — Turtle here, the HTML network in ``export_html``.
+
+Every file is written to a temporary name in its folder and renamed into place, so an
+interrupted build leaves the previous output whole.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Graph
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def turtle_bytes(graph: Graph) -> bytes:
+    """Deterministic Turtle: rdflib's ``longturtle`` sorts subjects and predicates."""
+    data = graph.serialize(format="longturtle", encoding="utf-8")
+    return data if data.endswith(b"\n") else data + b"\n"
+
+
+def write_turtle(graph: Graph, path: Path) -> None:
+    write_atomic(path, turtle_bytes(graph))

@@ -1,0 +1,626 @@
+"""Stage 3: mentions and relation claims from a parsed article.
+
+Person–role–organisation claims come from role phrases (``data/roles.json``) placed next to
+a person: a title before the name, an appositive, a copula ("X is founder of Y") or a
+relative clause ("X, who serves as Y"). Country–policy–country claims come from trigger
+words (``data/policy_triggers.json``) whose actor and target are found through the
+dependency parse. Sentences with negation or hypotheticals near the trigger give nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span, Token
+
+from .models import Article, ArticleExtraction, EntityType, Mention, PolicyClaim, Provenance, RoleClaim, Status
+
+PERSON_TITLES = {"mr", "mrs", "ms", "dr", "prof", "sir", "dame", "mr.", "mrs.", "ms.", "dr.", "prof."}
+DETERMINERS = {"a", "an", "the", "his", "her", "their", "its", "our", "this"}
+POSSESSIVE = {"'s", "\u2019s", "'", "\u2019"}
+
+
+def _data(name: str) -> dict:
+    with resources.files("kg.data").joinpath(name).open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    heads: frozenset[str]
+    weak_heads: frozenset[str]
+    rank: frozenset[str]
+    domains: frozenset[str]
+    connectors: frozenset[str]
+    nominee_words: frozenset[str]
+    status_former: frozenset[str]
+    status_nominee: frozenset[str]
+    org_links: frozenset[str]
+    copulas: tuple[tuple[str, ...], ...]
+    triggers: dict[str, str]
+    phrases: dict[tuple[str, ...], str]
+    symmetric: frozenset[str]
+    spending_terms: tuple[tuple[str, ...], ...]
+    demand_words: frozenset[str]
+    negation_words: frozenset[str]
+    hypothetical: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    roles = _data("roles.json")
+    policy = _data("policy_triggers.json")
+    words = lambda key, d=roles: frozenset(w.lower() for w in d[key])  # noqa: E731
+    return Lexicon(
+        heads=words("heads"),
+        weak_heads=words("weak_heads"),
+        rank=words("rank"),
+        domains=words("domains") - {"the", "and"},
+        connectors=words("connectors"),
+        nominee_words=words("nominee_words"),
+        status_former=words("status_former"),
+        status_nominee=words("status_nominee"),
+        org_links=words("org_links"),
+        copulas=tuple(sorted((tuple(c.split()) for c in roles["copulas"]), key=len, reverse=True)),
+        triggers=dict(policy["words"]),
+        phrases={tuple(p.split()): k for p, k in policy["phrases"].items()},
+        symmetric=frozenset(policy["symmetric"]),
+        spending_terms=tuple(tuple(t.split()) for t in policy["spending_terms"]),
+        demand_words=words("demand_words", policy),
+        negation_words=words("negation_words", policy),
+        hypothetical=words("hypothetical_markers", policy),
+    )
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+def _mention_type(ent: Span) -> tuple[EntityType, str | None, str] | None:
+    if ent.id_:
+        key, _, via = ent.id_.partition("|")
+        return EntityType(key.split(":", 1)[0]), key, via or "name"
+    if ent.label_ == "PERSON":
+        return EntityType.PERSON, None, "name"
+    if ent.label_ == "ORG":
+        return EntityType.ORGANIZATION, None, "name"
+    return None  # cities, regions and nationalities outside the gazetteer are not our entities
+
+
+def clean_name(text: str, type_: EntityType) -> str:
+    name = re.sub(r"[\u2019']s?$", "", text.strip()).strip()
+    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    if type_ == EntityType.PERSON:
+        words = name.split()
+        while len(words) > 1 and words[0].lower().rstrip(".") in {t.rstrip(".") for t in PERSON_TITLES}:
+            words = words[1:]
+        name = " ".join(words)
+    return re.sub(r"\s+", " ", name).strip(" ,.;:-\"“”")
+
+
+def find_mentions(doc: Doc) -> dict[int, Mention]:
+    """Mentions keyed by the index of their first token."""
+    out: dict[int, Mention] = {}
+    for ent in doc.ents:
+        typed = _mention_type(ent)
+        if typed is None:
+            continue
+        type_, key, via = typed
+        name = clean_name(ent.text, type_)
+        if not re.search(r"\w", name):
+            continue
+        out[ent.start] = Mention(ent.text, name, type_, ent.start_char, ent.end_char, key, via)
+    return out
+
+
+class MentionIndex:
+    """Which mention covers a token, for one parsed document."""
+
+    def __init__(self, doc: Doc, mentions: dict[int, Mention]) -> None:
+        self.by_token: dict[int, tuple[int, int, Mention]] = {}
+        for ent in doc.ents:
+            if ent.start in mentions:
+                for i in range(ent.start, ent.end):
+                    self.by_token[i] = (ent.start, ent.end, mentions[ent.start])
+
+    def at(self, i: int) -> tuple[int, int, Mention] | None:
+        return self.by_token.get(i)
+
+
+# --------------------------------------------------------------------------- roles
+
+
+@dataclass
+class RoleSpan:
+    start: int
+    end: int  # exclusive
+    head: int
+
+
+def _role_spans(sent: Span, index: MentionIndex, lex: Lexicon) -> list[RoleSpan]:
+    doc = sent.doc
+    spans: dict[tuple[int, int], RoleSpan] = {}
+    for tok in sent:
+        low = tok.lower_
+        if low not in lex.heads or index.at(tok.i) or tok.pos_ in {"VERB", "AUX"}:
+            continue
+        start = tok.i
+        while start - 1 >= sent.start:
+            prev = doc[start - 1]
+            if index.at(prev.i) or prev.is_punct and prev.text != "-":
+                break
+            if prev.lower_ in lex.rank | lex.domains | lex.heads or prev.text == "-":
+                start -= 1
+                continue
+            if prev.lower_ == "and" and start - 2 >= sent.start and doc[start - 2].lower_ in lex.heads:
+                start -= 1
+                continue
+            break
+        while start < tok.i and (doc[start].text == "-" or doc[start].lower_ == "and"):
+            start += 1
+        end = _extend_right(doc, tok.i + 1, sent.end, index, lex)
+        spans[(start, end)] = RoleSpan(start, end, tok.i)
+    ordered = sorted(spans.values(), key=lambda s: (s.start, -(s.end - s.start)))
+    merged: list[RoleSpan] = []
+    for span in ordered:
+        if merged and span.start < merged[-1].end:
+            continue
+        merged.append(span)
+    return merged
+
+
+def _extend_right(doc: Doc, k: int, limit: int, index: MentionIndex, lex: Lexicon) -> int:
+    end = k
+    while end < limit:
+        tok = doc[end]
+        low = tok.lower_
+        if index.at(end):
+            break
+        if low in lex.heads | lex.rank | lex.domains or tok.text == "-":
+            if tok.text == "-" and (end + 1 >= limit or index.at(end + 1)):
+                break
+            end += 1
+            continue
+        if low == "and" and end + 1 < limit and doc[end + 1].lower_ in lex.heads:
+            end += 1
+            continue
+        if low in lex.connectors:
+            j = end + 1
+            if j < limit and doc[j].lower_ == "the":
+                j += 1
+            m = index.at(j) if j < limit else None
+            if m and m[2].type == EntityType.COUNTRY and m[1] < limit and doc[m[1]].lower_ in lex.domains:
+                end = m[1]  # "director of the Japan programme": a country naming a field, not the employer
+                continue
+            if m and m[2].type == EntityType.COUNTRY and low == "to":
+                end = m[1]  # "ambassador to Japan"
+                break
+            if j < limit and not m and doc[j].lower_ in lex.domains | lex.heads and doc[j].lower_ != "and":
+                end = j
+                continue
+        break
+    while end > k and (doc[end - 1].text == "-" or doc[end - 1].lower_ in lex.connectors | {"and"}):
+        end -= 1
+    return end
+
+
+@dataclass
+class Premodifiers:
+    """What stands before a role phrase inside its noun phrase."""
+
+    start: int  # first token of the noun phrase
+    orgs: list[Mention]
+    possessors: list[Mention]
+    status: Status | None
+    extra_rank: list[str]
+
+
+def _premodifiers(doc: Doc, role: RoleSpan, sent: Span, index: MentionIndex, lex: Lexicon) -> Premodifiers:
+    i = role.start - 1
+    orgs: list[Mention] = []
+    possessors: list[Mention] = []
+    status: Status | None = None
+    ranks: list[str] = []
+    while i >= sent.start:
+        tok = doc[i]
+        low = tok.lower_
+        hit = index.at(i)
+        if hit:
+            m_start, _m_end, mention = hit
+            is_possessive = _m_end < len(doc) and doc[_m_end].text in POSSESSIVE
+            if mention.type == EntityType.PERSON and not is_possessive:
+                break
+            (possessors if is_possessive else orgs).append(mention)
+            i = m_start - 1
+            continue
+        if tok.text in POSSESSIVE or low in DETERMINERS or tok.text == "-":
+            i -= 1
+            continue
+        if low in lex.status_former:
+            status = status or Status.FORMER
+            i -= 1
+            continue
+        if low in lex.rank:
+            ranks.insert(0, tok.text)
+            i -= 1
+            continue
+        if low in {"for", "as"} and i - 1 >= sent.start and doc[i - 1].lower_ in lex.nominee_words:
+            status = Status.NOMINEE
+            i -= 2
+            continue
+        if tok.pos_ == "ADJ" and tok.is_lower:
+            i -= 1
+            continue
+        break
+    return Premodifiers(i + 1, orgs, possessors, status, ranks)
+
+
+def _person_before(doc: Doc, pos: int, sent: Span, index: MentionIndex, lex: Lexicon) -> tuple[Mention, str] | None:
+    """The person an appositive, copula or relative clause ending at ``pos`` (exclusive) describes."""
+    words = [t.lower_ for t in doc[sent.start : pos]]
+    for copula in lex.copulas:
+        n = len(copula)
+        if tuple(words[-n:]) == copula:
+            j = pos - n - 1
+            pattern = "copula"
+            if j >= sent.start and doc[j].lower_ in {"who", "which"}:
+                j -= 1
+                pattern = "relative_clause"
+            if j >= sent.start and doc[j].text == ",":
+                j -= 1
+            hit = index.at(j)
+            if hit and hit[2].type == EntityType.PERSON:
+                return hit[2], pattern
+            return None
+    j = pos - 1
+    if j >= sent.start and doc[j].text == ",":
+        hit = index.at(j - 1)
+        if hit and hit[2].type == EntityType.PERSON and hit[1] == j:
+            return hit[2], "appositive"
+    return None
+
+
+def _org_after(doc: Doc, end: int, sent: Span, index: MentionIndex, lex: Lexicon) -> tuple[Mention | None, int]:
+    """``of/at/with ORG`` right after a role phrase (skipping "the" and "Washington-based")."""
+    j = end
+    if j < sent.end and doc[j].lower_ == "now":
+        j += 1
+    if j >= sent.end or doc[j].lower_ not in lex.org_links:
+        return None, end
+    j += 1
+    while j < sent.end:
+        if doc[j].lower_ == "the" or doc[j].pos_ == "ADJ" and doc[j].is_lower:
+            j += 1
+            continue
+        hit = index.at(j)
+        if hit and hit[1] + 1 < sent.end and doc[hit[1]].text == "-" and doc[hit[1] + 1].lower_ == "based":
+            j = hit[1] + 2
+            continue
+        if hit and hit[2].type != EntityType.PERSON:
+            return hit[2], hit[1]
+        break
+    return None, end
+
+
+def _role_text(doc: Doc, role: RoleSpan, lex: Lexicon, ranks: list[str]) -> tuple[str, Status | None]:
+    tokens = list(doc[role.start : role.end])
+    status = None
+    for n, tok in enumerate(tokens):
+        if tok.lower_ in lex.nominee_words and n + 1 < len(tokens) and tokens[n + 1].lower_ in {"for", "as"}:
+            tokens, status = tokens[n + 2 :], Status.NOMINEE
+            break
+    text = "".join(t.text_with_ws for t in tokens).strip()
+    text = re.sub(r"\s*-\s*", "-", text)
+    if ranks:
+        text = " ".join(ranks) + " " + text
+    return text, status
+
+
+def extract_roles(doc: Doc, article: Article, index: MentionIndex) -> list[RoleClaim]:
+    lex = lexicon()
+    claims: list[RoleClaim] = []
+    for sent in doc.sents:
+        for role in _role_spans(sent, index, lex):
+            claims += _claims_for_role(doc, sent, role, article, index, lex)
+    return claims
+
+
+def _claims_for_role(
+    doc: Doc, sent: Span, role: RoleSpan, article: Article, index: MentionIndex, lex: Lexicon
+) -> list[RoleClaim]:
+    pre = _premodifiers(doc, role, sent, index, lex)
+    text, nominee = _role_text(doc, role, lex, pre.extra_rank)
+    head = doc[role.head].lower_
+    if not text or head in lex.nominee_words and nominee is None:
+        return []
+    status = nominee or pre.status or _status_inside(doc, role, lex) or Status.CURRENT
+    org_after, org_end = _org_after(doc, role.end, sent, index, lex)
+    org = org_after or (pre.orgs[0] if pre.orgs else None) or (pre.possessors[0] if pre.possessors else None)
+
+    person, pattern = None, ""
+    after = role.end + (1 if role.end < sent.end and doc[role.end].text == "," else 0)
+    hit = index.at(after)
+    if org_after is None and hit and hit[0] == after and hit[2].type == EntityType.PERSON:
+        person, pattern = hit[2], "title_before_name"
+    else:
+        found = _person_before(doc, pre.start, sent, index, lex)
+        if found:
+            person, pattern = found
+    if person is None:
+        return []
+    if pattern == "relative_clause" and doc[pre.start - 1 if pre.start > 0 else 0].lower_ == "as":
+        status = status if status != Status.CURRENT else _tense_status(doc, pre.start, lex)
+    confidence = {"title_before_name": 0.9, "appositive": 0.85, "copula": 0.8, "relative_clause": 0.75}[pattern]
+    if head in lex.weak_heads:
+        confidence -= 0.2
+    if org is None:
+        confidence -= 0.3
+    evidence = _provenance(article, sent, pattern, confidence)
+    claims = [RoleClaim(person, text, org, status, evidence)]
+    # "X, a former White House official now at The Asia Group": a second, current tie
+    if org_after is None and org_end == role.end:
+        now_org, _ = _now_at(doc, role.end, sent, index)
+        if now_org is not None:
+            claims.append(RoleClaim(person, "affiliated", now_org, Status.CURRENT, _provenance(article, sent, pattern + "_now_at", 0.7)))
+    return claims
+
+
+def _now_at(doc: Doc, end: int, sent: Span, index: MentionIndex) -> tuple[Mention | None, int]:
+    j = end
+    if j + 1 < sent.end and doc[j].lower_ == "now" and doc[j + 1].lower_ in {"at", "with"}:
+        j += 2
+        while j < sent.end and doc[j].lower_ == "the":
+            j += 1
+        hit = index.at(j)
+        if hit and hit[2].type == EntityType.ORGANIZATION:
+            return hit[2], hit[1]
+    return None, end
+
+
+def _status_inside(doc: Doc, role: RoleSpan, lex: Lexicon) -> Status | None:
+    words = {t.lower_ for t in doc[role.start : role.end]}
+    if words & lex.status_former:
+        return Status.FORMER
+    return None
+
+
+def _tense_status(doc: Doc, pos: int, lex: Lexicon) -> Status:
+    """"who served as" is a former role, "who serves as" a current one."""
+    window = [t for t in doc[max(0, pos - 4) : pos]]
+    return Status.FORMER if any(t.tag_ == "VBD" for t in window) else Status.CURRENT
+
+
+def _provenance(article: Article, sent: Span, pattern: str, confidence: float) -> Provenance:
+    return Provenance(
+        article=article.content_hash,
+        evidence=sent.text.strip(),
+        start=sent.start_char,
+        end=sent.start_char + len(sent.text.rstrip()),
+        pattern=pattern,
+        confidence=round(max(0.05, min(1.0, confidence)), 2),
+    )
+
+
+# --------------------------------------------------------------------------- policies
+
+
+def _policy_mention(hit: tuple[int, int, Mention] | None) -> Mention | None:
+    """Countries, international bodies, state bodies and people can take part in a policy."""
+    return hit[2] if hit else None
+
+
+def _mentions_in(tokens: list[Token], index: MentionIndex, exclude: set[int]) -> list[Mention]:
+    seen: dict[int, Mention] = {}
+    for tok in tokens:
+        hit = index.at(tok.i)
+        if hit and hit[0] not in exclude:
+            seen.setdefault(hit[0], hit[2])
+    return [seen[k] for k in sorted(seen)]
+
+
+def _np_mentions(tok: Token, index: MentionIndex) -> list[Mention]:
+    """Mentions inside a noun phrase headed by ``tok``, coordinated ones included."""
+    tokens = [t for t in tok.subtree if t.dep_ not in {"relcl", "acl"} or t == tok]
+    return _mentions_in(tokens, index, set())
+
+
+def _governing_verb(tok: Token) -> Token | None:
+    cur = tok
+    for _ in range(4):
+        if cur.pos_ in {"VERB", "AUX"}:
+            return cur
+        if cur.head == cur:
+            return None
+        cur = cur.head
+    return None
+
+
+def _negated(trigger: Token, verb: Token | None, sent: Span, lex: Lexicon) -> bool:
+    for t in (trigger, verb):
+        if t is None:
+            continue
+        for child in t.children:
+            if child.dep_ == "neg" or child.lower_ in lex.negation_words and child.dep_ in {"det", "neg", "advmod"}:
+                return True
+            if child.lower_ in lex.hypothetical and child.dep_ in {"aux", "mark"}:
+                return True
+    # a conditional clause: "if Washington imposed tariffs"
+    for t in trigger.ancestors:
+        if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in t.children):
+            return True
+    return False
+
+
+def _subject(verb: Token, index: MentionIndex) -> list[Mention]:
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "csubj"}:
+            return _np_mentions(child, index)
+    if verb.dep_ in {"xcomp", "conj", "advcl", "pcomp"} and verb.head != verb:
+        return _subject(verb.head, index)
+    return []
+
+
+def extract_policies(doc: Doc, article: Article, index: MentionIndex) -> list[PolicyClaim]:
+    lex = lexicon()
+    claims: list[PolicyClaim] = []
+    for sent in doc.sents:
+        if not any(index.at(t.i) for t in sent):
+            continue
+        for trigger, key in _triggers(sent, lex):
+            verb = _governing_verb(trigger)
+            if _negated(trigger, verb, sent, lex):
+                continue
+            for actor, target, pattern, confidence in _arguments(trigger, verb, key, sent, index, lex):
+                if actor.name == target.name:
+                    continue
+                claims.append(PolicyClaim(actor, key, target, _provenance(article, sent, pattern, confidence)))
+        claims += _spending_demands(sent, article, index, lex)
+    return claims
+
+
+def _triggers(sent: Span, lex: Lexicon) -> list[tuple[Token, str]]:
+    found: dict[int, tuple[Token, str]] = {}
+    lowers = [t.lower_ for t in sent]
+    for phrase, key in lex.phrases.items():
+        n = len(phrase)
+        for i in range(len(lowers) - n + 1):
+            if tuple(lowers[i : i + n]) == phrase:
+                span = sent[i : i + n]
+                found[span.root.i] = (span.root, key)
+    for tok in sent:
+        key = lex.triggers.get(tok.lemma_.lower()) or lex.triggers.get(tok.lower_)
+        if key and tok.i not in found and tok.pos_ in {"NOUN", "VERB", "ADJ", "PROPN"}:
+            found[tok.i] = (tok, key)
+    return [found[i] for i in sorted(found)]
+
+
+def _arguments(
+    trigger: Token, verb: Token | None, key: str, sent: Span, index: MentionIndex, lex: Lexicon
+) -> list[tuple[Mention, Mention, str, float]]:
+    """(actor, target, pattern, confidence) pairs for one trigger."""
+    is_verb = trigger.pos_ == "VERB"
+    actors: list[Mention] = []
+    targets: list[Mention] = []
+    modifiers: list[Mention] = []
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trigger.children) if is_verb else False
+
+    for child in trigger.children:
+        if child.dep_ in {"poss"}:
+            (targets if any(c.dep_ == "prep" and c.lower_ == "by" for c in trigger.children) else actors).extend(
+                _np_mentions(child, index)
+            )
+        elif child.dep_ in {"compound", "amod", "nmod", "npadvmod"}:
+            modifiers += _np_mentions(child, index)
+        elif child.dep_ in {"dobj", "nsubjpass", "attr", "dative", "appos"}:
+            targets += _np_mentions(child, index)
+        elif child.dep_ == "prep":
+            objects = [g for g in child.children if g.dep_ in {"pobj", "pcomp"}]
+            for obj in objects:
+                found = _np_mentions(obj, index)
+                if child.lower_ == "by":
+                    actors += found
+                elif child.lower_ in {"between", "among"}:
+                    modifiers += found
+                else:
+                    targets += found
+        elif child.dep_ == "agent":
+            for obj in child.children:
+                actors += _np_mentions(obj, index)
+    if is_verb and not passive:
+        actors = actors or _subject(trigger, index)
+    elif verb is not None and trigger.dep_ in {"dobj", "attr", "pobj", "nsubjpass"}:
+        actors = actors or _subject(verb, index)
+        if not targets:
+            for child in verb.children:
+                if child.dep_ == "prep" and child.lower_ not in {"by", "in", "at", "during", "after", "before"}:
+                    for obj in child.children:
+                        if obj.dep_ == "pobj":
+                            targets += _np_mentions(obj, index)
+                elif child.dep_ == "dobj" and child != trigger:
+                    targets += _np_mentions(child, index)
+    if passive:
+        targets = targets or _subject_passive(trigger, index)
+
+    pairs: list[tuple[Mention, Mention, str, float]] = []
+    symmetric = key in lex.symmetric
+    if modifiers and not actors and not targets and symmetric and len(modifiers) >= 2:
+        first = modifiers[0]
+        pairs += [(first, other, "compound_pair", 0.8) for other in modifiers[1:]]
+        return pairs
+    if modifiers and not actors:
+        actors = modifiers[:1]
+        targets = targets or modifiers[1:]
+    elif modifiers and not targets:
+        targets = modifiers
+    for actor in actors[:1]:
+        for target in targets:
+            pairs.append((actor, target, "trigger_" + ("verb" if is_verb else "noun"), 0.7))
+    return pairs
+
+
+def _subject_passive(verb: Token, index: MentionIndex) -> list[Mention]:
+    for child in verb.children:
+        if child.dep_ == "nsubjpass":
+            return _np_mentions(child, index)
+    return []
+
+
+def _spending_demands(sent: Span, article: Article, index: MentionIndex, lex: Lexicon) -> list[PolicyClaim]:
+    """"X pushed Japan to raise its defence spending", "calls for ... defence expenditure by X"."""
+    lowers = [t.lower_ for t in sent]
+    term_at = None
+    for term in lex.spending_terms:
+        n = len(term)
+        for i in range(len(lowers) - n + 1):
+            if tuple(lowers[i : i + n]) == term:
+                term_at = sent[i + n - 1]
+                break
+        if term_at is not None:
+            break
+    if term_at is None:
+        return []
+    demand = next((t for t in sent if t.lemma_.lower() in lex.demand_words), None)
+    if demand is None:
+        return []
+    if _negated(demand, _governing_verb(demand), sent, lex):
+        return []
+    actors = _subject(demand, index) if demand.pos_ in {"VERB", "AUX"} else []
+    targets: list[Mention] = []
+    for child in demand.children:
+        if child.dep_ in {"dobj", "nsubj"} and child.pos_ != "PRON":
+            found = _np_mentions(child, index)
+            if child.dep_ == "dobj" or demand.lemma_.lower() in {"should", "ought", "must"}:
+                targets += found
+    for t in term_at.subtree if False else term_at.children:
+        if t.dep_ == "poss":
+            targets += _np_mentions(t, index)
+    for t in sent:
+        if t.lower_ == "by" and t.head.i <= demand.i + 12:
+            actors = actors or [m for obj in t.children for m in _np_mentions(obj, index)]
+    if demand.lemma_.lower() in {"should", "ought", "must"}:
+        speaker = next((t for t in sent if t.dep_ == "ROOT"), None)
+        actors = _subject(speaker, index) if speaker is not None else []
+        targets = targets or _subject(demand.head, index)
+    claims = []
+    for actor in actors[:1]:
+        for target in targets:
+            if actor.name != target.name:
+                claims.append(
+                    PolicyClaim(actor, "defence_spending_demand", target, _provenance(article, sent, "spending_demand", 0.65))
+                )
+    return claims
+
+
+# --------------------------------------------------------------------------- article
+
+
+def extract(doc: Doc, article: Article) -> ArticleExtraction:
+    mentions = find_mentions(doc)
+    index = MentionIndex(doc, mentions)
+    roles = extract_roles(doc, article, index)
+    policies = extract_policies(doc, article, index)
+    ordered = tuple(mentions[k] for k in sorted(mentions))
+    return ArticleExtraction(article, ordered, tuple(roles), tuple(policies))

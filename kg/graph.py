@@ -1,0 +1,119 @@
+"""Stage 5: the RDF graph — entities, articles, and every fact as a direct triple plus a
+qualified node with its provenance (see ``docs/graph-model.md``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from .models import Entity, EntityType, KnowledgeBase, Provenance, Status
+from .namespaces import (
+    NG,
+    ORG,
+    PREFIXES,
+    article_iri,
+    entity_iri,
+    policy_concept_iri,
+    policy_relation_iri,
+    role_assignment_iri,
+    wikidata_iri,
+)
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ENTITY_CLASS = {EntityType.PERSON: NG.Person, EntityType.ORGANIZATION: NG.Organization, EntityType.COUNTRY: NG.Country}
+STATUS = {Status.CURRENT: NG.current, Status.FORMER: NG.former, Status.NOMINEE: NG.nominee}
+
+
+def ontology_file(name: str) -> Path:
+    """A file of ``ontology/``: from the source tree, else from the installed package data."""
+    local = ONTOLOGY_DIR / name
+    if local.exists():
+        return local
+    return Path(str(resources.files("kg").joinpath("ontology", name)))
+
+
+@lru_cache(maxsize=1)
+def policy_taxonomy() -> Graph:
+    g = Graph()
+    g.parse(ontology_file("policies.ttl"), format="turtle")
+    return g
+
+
+def new_graph() -> Graph:
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    return g
+
+
+def entity_ref(key: str) -> URIRef:
+    kind, _, name = key.partition(":")
+    return entity_iri(kind, name)
+
+
+def build_graph(kb: KnowledgeBase) -> Graph:
+    g = new_graph()
+    for triple in policy_taxonomy():
+        g.add(triple)
+    for status, term in STATUS.items():
+        g.add((term, RDF.type, NG.RoleStatus))
+        g.add((term, RDFS.label, Literal(status.value)))
+    articles = {a.content_hash: article_iri(a.content_hash) for a in kb.articles}
+    for article in kb.articles:
+        node = articles[article.content_hash]
+        g.add((node, RDF.type, NG.Article))
+        g.add((node, DCTERMS.title, Literal(article.title)))
+        g.add((node, DCTERMS.identifier, Literal(article.content_hash)))
+        for source in article.sources:
+            g.add((node, NG.sourceFile, Literal(source)))
+    known = {e.key for e in kb.entities}
+    for entity in kb.entities:
+        _add_entity(g, entity, articles, known)
+    for fact in kb.roles:
+        person, org = entity_ref(fact.person), entity_ref(fact.org)
+        node = role_assignment_iri(fact.person, fact.role, fact.org, fact.status.value, fact.provenance.article, fact.provenance.start)
+        g.add((person, NG.holdsRoleIn, org))
+        g.add((node, RDF.type, NG.RoleAssignment))
+        g.add((node, ORG.member, person))
+        g.add((node, ORG.organization, org))
+        g.add((node, NG.roleLabel, Literal(fact.role)))
+        g.add((node, NG.status, STATUS[fact.status]))
+        _add_provenance(g, node, fact.provenance, articles)
+    for fact in kb.policies:
+        actor, target = entity_ref(fact.actor), entity_ref(fact.target)
+        node = policy_relation_iri(fact.actor, fact.policy, fact.target, fact.provenance.article, fact.provenance.start)
+        g.add((actor, NG[fact.policy], target))
+        g.add((node, RDF.type, NG.PolicyRelation))
+        g.add((node, NG.actor, actor))
+        g.add((node, NG.target, target))
+        g.add((node, NG.policy, policy_concept_iri(fact.policy)))
+        _add_provenance(g, node, fact.provenance, articles)
+    return g
+
+
+def _add_entity(g: Graph, entity: Entity, articles: dict[str, URIRef], known: set[str]) -> None:
+    node = entity_ref(entity.key)
+    g.add((node, RDF.type, ENTITY_CLASS[entity.type]))
+    g.add((node, RDFS.label, Literal(entity.label)))
+    for alias in entity.aliases:
+        g.add((node, SKOS.altLabel, Literal(alias)))
+    if entity.wikidata:
+        g.add((node, OWL.sameAs, wikidata_iri(entity.wikidata)))
+    if entity.part_of and entity.part_of in known:
+        g.add((node, DCTERMS.isPartOf, entity_ref(entity.part_of)))
+    for article in entity.articles:
+        g.add((node, NG.mentionedIn, articles[article]))
+
+
+def _add_provenance(g: Graph, node: URIRef, prov: Provenance, articles: dict[str, URIRef]) -> None:
+    g.add((node, PROV.wasDerivedFrom, articles[prov.article]))
+    g.add((node, NG.evidence, Literal(prov.evidence)))
+    g.add((node, NG.startOffset, Literal(prov.start, datatype=XSD.integer)))
+    g.add((node, NG.endOffset, Literal(prov.end, datatype=XSD.integer)))
+    g.add((node, NG.pattern, Literal(prov.pattern)))
+    g.add((node, NG.confidence, Literal(Decimal(str(prov.confidence)), datatype=XSD.decimal)))

@@ -1,0 +1,251 @@
+"""Stage 1: find article files, decode them and clean them into ``Article`` objects.
+
+Cleaning keeps the article's own paragraphs: the headline becomes the title, repeated
+paragraphs are dropped, and web boilerplate is removed with the reviewable patterns of
+``data/boilerplate.json``. HTML goes through the standard library's HTML parser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from html.parser import HTMLParser
+from importlib import resources
+from pathlib import Path
+
+from .errors import InputError
+from .models import Article
+
+SUFFIXES = (".txt", ".md", ".html", ".htm")
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    name: str  # as recorded in the graph: relative to the input folder, POSIX style
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A file that was skipped (``skipped``) or read with a warning."""
+
+    name: str
+    reason: str
+    skipped: bool
+
+
+def find_sources(inputs: Iterable[Path]) -> list[SourceFile]:
+    """The article files named by ``inputs`` (files, or folders searched recursively)."""
+    found: list[SourceFile] = []
+    for given in inputs:
+        if not given.exists():
+            raise InputError(f"input not found: {given} (give an article file or a folder of articles)")
+        if given.is_dir():
+            files = sorted(p for p in given.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            found += [SourceFile(p, p.relative_to(given).as_posix()) for p in files if not _hidden(p, given)]
+        else:
+            found.append(SourceFile(given, given.name))
+    if not found:
+        shown = ", ".join(str(p) for p in inputs)
+        raise InputError(f"no articles (*.txt, *.md, *.html) found in {shown}")
+    return found
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Text and a warning: UTF-8 first; otherwise Windows-1252 (a superset of Latin-1 in practice)."""
+    if b"\x00" in data[:4096]:
+        raise ValueError("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "not UTF-8; decoded as Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "not UTF-8; decoded as Latin-1"
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    with resources.files("kg.data").joinpath("boilerplate.json").open(encoding="utf-8") as f:
+        data = json.load(f)
+    return {
+        "drop": [re.compile(p, re.IGNORECASE) for p in data["drop"]]
+        + [re.compile(p) for p in data["drop_case_sensitive"]],
+        "stop_after": [re.compile(p, re.IGNORECASE) for p in data["stop_after"]],
+        "strip": [re.compile(p) for p in data["strip"]],
+        "min_words": data["min_words"],
+    }
+
+
+def _normalise_line(line: str) -> str:
+    line = unicodedata.normalize("NFC", line)
+    line = "".join(" " if unicodedata.category(c) in {"Cc", "Zs"} else c for c in line)
+    return re.sub(r"\s+", " ", line).strip()
+
+
+def _key(line: str) -> str:
+    return re.sub(r"\W+", " ", line.casefold()).strip()
+
+
+def clean_paragraphs(title: str | None, lines: Iterable[str]) -> list[str]:
+    """The article's paragraphs, title first, without repeats and boilerplate.
+
+    With no ``title`` given, the first line that is not boilerplate and has at least
+    ``min_words`` words is the title.
+    """
+    rules = _rules()
+    kept: list[str] = [title] if title else []
+    seen = {_key(title)} if title else set()
+    for raw in lines:
+        line = _normalise_line(raw)
+        if not line:
+            continue
+        if any(p.fullmatch(line) for p in rules["stop_after"]):
+            break
+        if any(p.fullmatch(line) for p in rules["drop"]):
+            continue
+        for pattern in rules["strip"]:
+            line = pattern.sub("", line).strip()
+        words = re.findall(r"\w+", line)
+        if len(words) < rules["min_words"] and (not kept or not re.search(r"[.!?\"”]$", line)):
+            continue
+        key = _key(line)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(line)
+    return kept
+
+
+def _text_lines(text: str) -> tuple[None, list[str]]:
+    """Plain text and Markdown: one paragraph a line; Markdown heading marks removed."""
+    return None, [re.sub(r"^#+\s*", "", line) for line in text.splitlines()]
+
+
+class _ArticleHTML(HTMLParser):
+    """Collects the <title>, <h1> and the text blocks of <article> (else <main>, else <body>)."""
+
+    BLOCKS = {"p", "h1", "h2", "h3", "h4", "li", "blockquote", "div", "section", "br", "tr", "figcaption"}
+    SKIP = {"script", "style", "noscript", "nav", "footer", "header", "aside", "form", "button", "svg", "template"}
+    VOID = {"br", "img", "hr", "meta", "link", "input", "source", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title = ""
+        self.h1 = ""
+        self._stack: list[str] = []
+        self._skip_depth = 0
+        self._in_title = False
+        self._in_h1 = False
+        self.blocks: dict[str, list[str]] = {"article": [], "main": [], "body": []}
+        self._current: dict[str, list[str]] = {"article": [], "main": [], "body": []}
+
+    def _flush(self) -> None:
+        for zone, parts in self._current.items():
+            text = "".join(parts).strip()
+            if text:
+                self.blocks[zone].append(text)
+            parts.clear()
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in self.VOID:
+            if tag == "br":
+                self._flush()
+            return
+        self._stack.append(tag)
+        if tag in self.SKIP:
+            self._skip_depth += 1
+        if tag in self.BLOCKS:
+            self._flush()
+        self._in_title = self._in_title or tag == "title"
+        self._in_h1 = self._in_h1 or tag == "h1"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self._stack:
+            return
+        while self._stack:
+            open_tag = self._stack.pop()
+            if open_tag in self.SKIP:
+                self._skip_depth -= 1
+            if open_tag == "title":
+                self._in_title = False
+            if open_tag == "h1":
+                self._in_h1 = False
+            if open_tag in self.BLOCKS:
+                self._flush()
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+            return
+        if self._skip_depth:
+            return
+        if self._in_h1:
+            self.h1 += data
+        for zone in ("article", "main", "body"):
+            if zone in self._stack or zone == "body":
+                self._current[zone].append(data)
+
+    def result(self) -> tuple[str | None, list[str]]:
+        self._flush()
+        blocks = self.blocks["article"] or self.blocks["main"] or self.blocks["body"]
+        title = _normalise_line(self.h1 or self.title)
+        if blocks and _key(blocks[0]) == _key(title):
+            blocks = blocks[1:]
+        return title or None, blocks
+
+
+def _html_lines(text: str) -> tuple[str | None, list[str]]:
+    parser = _ArticleHTML()
+    parser.feed(text)
+    parser.close()
+    return parser.result()
+
+
+def parse_article(name: str, data: bytes) -> tuple[Article, list[str]]:
+    """Decode and clean one file. Raises ``ValueError`` with the reason when it has no article."""
+    text, warning = decode(data)
+    warnings = [warning] if warning else []
+    is_html = name.lower().endswith((".html", ".htm")) or text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
+    title, lines = _html_lines(text) if is_html else _text_lines(text)
+    paragraphs = clean_paragraphs(title, lines)
+    if not paragraphs:
+        raise ValueError("no article text")
+    body = PARAGRAPH_SEPARATOR.join(paragraphs)
+    digest = hashlib.sha1(body.encode("utf-8")).hexdigest()
+    return Article(content_hash=digest, title=paragraphs[0], text=body, sources=(name,)), warnings
+
+
+def read_articles(sources: Iterable[SourceFile]) -> tuple[list[Article], list[Notice]]:
+    """Articles in input order, and notices for files skipped or read with a warning.
+
+    The same text under two names is one article that lists both sources.
+    """
+    by_hash: dict[str, Article] = {}
+    notices: list[Notice] = []
+    for source in sources:
+        try:
+            article, warnings = parse_article(source.name, source.path.read_bytes())
+        except (OSError, ValueError) as exc:
+            notices.append(Notice(source.name, str(exc), skipped=True))
+            continue
+        notices += [Notice(source.name, w, skipped=False) for w in warnings]
+        first = by_hash.get(article.content_hash)
+        if first is not None:
+            sources_ = tuple(sorted({*first.sources, source.name}))
+            article = Article(first.content_hash, first.title, first.text, sources_)
+        by_hash[article.content_hash] = article
+    return list(by_hash.values()), notices

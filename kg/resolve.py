@@ -1,0 +1,232 @@
+"""Stage 4: entity resolution — one entity per real-world thing across the whole corpus.
+
+Mentions are grouped by gazetteer key when a gazetteer matched (so "U.S.", "America",
+"Washington" and "American" all become the United States); other people are grouped by the
+set of their name tokens (both name orders), and a surname alone joins the full name it
+abbreviates in the same article (else in the corpus). Organisations are grouped by
+normalised name and by acronyms introduced in parentheses. Claims are then rewritten onto
+entity keys: a person acting in a policy stands for the state they serve.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from .gazetteer import Gazetteer, entity_key, load_gazetteer
+from .models import (
+    ArticleExtraction,
+    Entity,
+    EntityType,
+    KnowledgeBase,
+    Mention,
+    PolicyFact,
+    RoleFact,
+    Status,
+)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^\w\s-]", " ", text).split())
+
+
+def _tokens(name: str) -> frozenset[str]:
+    return frozenset(_fold(name).replace("-", " ").split())
+
+
+class Resolver:
+    def __init__(self, extractions: list[ArticleExtraction], gazetteer: Gazetteer) -> None:
+        self.gaz = gazetteer
+        self.extractions = extractions
+        self.key_of: dict[tuple[str, int], str] = {}  # (article hash, mention start) -> entity key
+        self.names: dict[str, Counter[str]] = defaultdict(Counter)
+        self.articles: dict[str, set[str]] = defaultdict(set)
+        self.types: dict[str, EntityType] = {}
+        self._acronyms = self._find_acronyms()
+        self._full_people = self._collect_full_people()
+
+    # -- people ---------------------------------------------------------------------------
+    def _collect_full_people(self) -> dict[frozenset[str], str]:
+        """Multi-word person names: token set -> the first spelling seen (given-name order kept)."""
+        people: dict[frozenset[str], str] = {}
+        for ex in self.extractions:
+            for m in ex.mentions:
+                if m.type == EntityType.PERSON and not m.gazetteer_key and len(m.name.split()) >= 2:
+                    people.setdefault(_tokens(m.name), m.name)
+        return people
+
+    def _person_key(self, mention: Mention, article_people: list[frozenset[str]]) -> str:
+        hit = self.gaz.lookup(mention.name, EntityType.PERSON)
+        if hit:
+            return hit[0].key
+        toks = _tokens(mention.name)
+        if toks in self._full_people:
+            return entity_key(EntityType.PERSON, self._canonical_person(toks))
+        if len(toks) == 1:
+            (word,) = toks
+            local = [p for p in article_people if word in p]
+            pool = local or [p for p in self._full_people if word in p]
+            if len({frozenset(p) for p in pool}) == 1:
+                return entity_key(EntityType.PERSON, self._canonical_person(pool[0]))
+        return entity_key(EntityType.PERSON, mention.name)
+
+    def _canonical_person(self, toks: frozenset[str]) -> str:
+        name = self._full_people[toks]
+        hit = self.gaz.lookup(name, EntityType.PERSON)
+        return hit[0].label if hit else name
+
+    # -- organisations --------------------------------------------------------------------
+    def _find_acronyms(self) -> dict[str, str]:
+        """"Observer Research Foundation (ORF)" makes ORF another name of the foundation."""
+        acronyms: dict[str, str] = {}
+        for ex in self.extractions:
+            text = ex.article.text
+            for m in ex.mentions:
+                if m.type != EntityType.ORGANIZATION:
+                    continue
+                after = text[m.end : m.end + 16]
+                found = re.match(r"\s*\(([A-Z][A-Za-z&]{1,9})\)", after)
+                if found:
+                    acronyms[found.group(1)] = m.name
+        return acronyms
+
+    def _org_key(self, mention: Mention, article_people: list[frozenset[str]]) -> str:
+        name = self._acronyms.get(mention.name, mention.name)
+        hit = self.gaz.lookup(name)
+        if hit:
+            return hit[0].key
+        # spaCy's small model often calls a politician an organisation ("Trump", "Ishiba")
+        toks = _tokens(name)
+        if len(toks) <= 3 and any(toks <= p for p in article_people):
+            return self._person_key(Mention(mention.surface, name, EntityType.PERSON, mention.start, mention.end), article_people)
+        return entity_key(EntityType.ORGANIZATION, name)
+
+    # -- all mentions ---------------------------------------------------------------------
+    def resolve_mentions(self) -> None:
+        for ex in self.extractions:
+            article_people = [
+                _tokens(m.name)
+                for m in ex.mentions
+                if m.type == EntityType.PERSON and len(m.name.split()) >= 2
+            ]
+            for m in ex.mentions:
+                key = self.key_for(m, article_people)
+                self.key_of[(ex.article.content_hash, m.start)] = key
+                self.articles[key].add(ex.article.content_hash)
+                if m.via == "name":
+                    self.names[key][m.name] += 1
+                self.types[key] = EntityType(key.split(":", 1)[0])
+
+    def key_for(self, m: Mention, article_people: list[frozenset[str]]) -> str:
+        if m.gazetteer_key:
+            return m.gazetteer_key
+        if m.type == EntityType.PERSON:
+            return self._person_key(m, article_people)
+        return self._org_key(m, article_people)
+
+    def key(self, article: str, m: Mention) -> str:
+        return self.key_of[(article, m.start)]
+
+    # -- states behind people and bodies -----------------------------------------------------
+    def state_of(self, key: str, person_states: dict[str, str]) -> str | None:
+        if key.startswith("country:"):
+            return key
+        if key.startswith("person:"):
+            return person_states.get(key) or self.gaz.state_of(key)
+        return self.gaz.state_of(key)
+
+
+def _person_states(roles: list[RoleFact], resolver: Resolver) -> dict[str, str]:
+    """The state each person serves, from their strongest role at a state or state body."""
+    best: dict[str, tuple[float, str]] = {}
+    for r in roles:
+        state = resolver.gaz.state_of(r.org) if not r.org.startswith("country:") else r.org
+        if state is None or r.status != Status.CURRENT:
+            continue
+        score = r.provenance.confidence
+        if r.person not in best or score > best[r.person][0]:
+            best[r.person] = (score, state)
+    return {p: s for p, (_, s) in best.items()}
+
+
+def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | None = None) -> KnowledgeBase:
+    extractions = list(extractions)
+    resolver = Resolver(extractions, gazetteer or load_gazetteer())
+    resolver.resolve_mentions()
+
+    raw_roles: list[tuple[str, object, str | None, object]] = []
+    for ex in extractions:
+        a = ex.article.content_hash
+        for claim in ex.roles:
+            org = resolver.key(a, claim.org) if claim.org else None
+            raw_roles.append((resolver.key(a, claim.person), claim, org, a))
+
+    # First pass: roles whose organisation is named, to learn whom people serve.
+    roles: list[RoleFact] = []
+    for person, claim, org, _a in raw_roles:
+        if org and not org.startswith("person:") and person.startswith("person:"):
+            roles.append(RoleFact(person, claim.role, org, claim.status, claim.provenance))
+    states = _person_states(roles, resolver)
+    for person, claim, org, _a in raw_roles:
+        if not person.startswith("person:"):
+            continue
+        if org is None or org.startswith("person:"):
+            # "Trump's nominee for ..." serves Trump's state; a bare title, the person's own
+            state = resolver.state_of(org, states) if org else resolver.state_of(person, states)
+            if state and state != person:
+                prov = claim.provenance
+                weaker = type(prov)(prov.article, prov.evidence, prov.start, prov.end, prov.pattern, round(prov.confidence * 0.8, 2))
+                roles.append(RoleFact(person, claim.role, state, claim.status, weaker))
+
+    policies: list[PolicyFact] = []
+    for ex in extractions:
+        a = ex.article.content_hash
+        for claim in ex.policies:
+            actor = _policy_party(resolver.key(a, claim.actor), resolver, states)
+            target = _policy_party(resolver.key(a, claim.target), resolver, states)
+            if actor and target and actor != target:
+                policies.append(PolicyFact(actor, claim.policy, target, claim.provenance))
+
+    for fact in roles:
+        resolver.articles[fact.person].add(fact.provenance.article)
+        resolver.articles[fact.org].add(fact.provenance.article)
+    for fact in policies:
+        resolver.articles[fact.actor].add(fact.provenance.article)
+        resolver.articles[fact.target].add(fact.provenance.article)
+    entities = [_entity(key, resolver) for key in sorted(resolver.articles)]
+    articles = tuple(ex.article for ex in extractions)
+    return KnowledgeBase(articles, tuple(sorted(entities, key=lambda e: e.key)), tuple(roles), tuple(policies))
+
+
+def _policy_party(key: str, resolver: Resolver, states: dict[str, str]) -> str | None:
+    """Countries and international bodies act in policies; state bodies and people stand for their state."""
+    if key.startswith("country:"):
+        return key
+    state = resolver.state_of(key, states)
+    if state:
+        return state
+    entry = resolver.gaz.get(key)
+    if entry is not None and entry.type == EntityType.ORGANIZATION:
+        return key  # an international body (NATO, the Trans-Pacific Partnership)
+    return None
+
+
+def _entity(key: str, resolver: Resolver) -> Entity:
+    kind, _, name = key.partition(":")
+    entry = resolver.gaz.get(key)
+    seen = resolver.names.get(key, Counter())
+    label = entry.label if entry else (max(seen, key=lambda n: (len(n.split()) >= 2, seen[n], n)) if seen else name)
+    aliases = sorted({n for n in seen if n != label})
+    return Entity(
+        key=key,
+        type=EntityType(kind),
+        label=label,
+        aliases=tuple(aliases),
+        wikidata=entry.wikidata if entry else None,
+        part_of=entry.part_of if entry and kind == "organization" else None,
+        articles=tuple(sorted(resolver.articles.get(key, ()))),
+    )

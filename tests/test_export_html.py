@@ -1,0 +1,394 @@
+"""Tests for kg.export_html: a small graph in our model, rendered with the real pyvis."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+
+from kg.export_html import EDGE_STYLES, NODE_COLOURS, VIS_DIR, write_html
+from kg.namespaces import (
+    NG,
+    ORG,
+    POLICY,
+    article_iri,
+    entity_iri,
+    policy_concept_iri,
+    policy_relation_iri,
+    role_assignment_iri,
+    wikidata_iri,
+)
+
+SCRIPT_CANARY = "<script>alert(1)</script>"
+IMG_CANARY = "<img src=x onerror=alert(1)>"
+CLASSES = {"person": NG.Person, "organization": NG.Organization, "country": NG.Country}
+
+
+class GraphBuilder:
+    """Writes articles, entities and qualified nodes the way docs/graph-model.md describes."""
+
+    def __init__(self) -> None:
+        self.g = Graph()
+
+    def article(self, key: str, *files: str) -> URIRef:
+        iri = article_iri(key.encode().hex().ljust(40, "0"))
+        self.g.add((iri, RDF.type, NG.Article))
+        self.g.add((iri, DCTERMS.title, Literal(f"Article {key}")))
+        for name in files:
+            self.g.add((iri, NG.sourceFile, Literal(name)))
+        return iri
+
+    def entity(
+        self,
+        kind: str,
+        label: str,
+        *aliases: str,
+        qid: str | None = None,
+        articles: tuple[URIRef, ...] = (),
+    ) -> URIRef:
+        iri = entity_iri(kind, label)
+        self.g.add((iri, RDF.type, CLASSES[kind]))
+        if kind == "country":  # as if inferred from ng:Country ⊑ ng:Organization
+            self.g.add((iri, RDF.type, NG.Organization))
+        self.g.add((iri, RDFS.label, Literal(label)))
+        for alias in aliases:
+            self.g.add((iri, SKOS.altLabel, Literal(alias)))
+        if qid:
+            self.g.add((iri, OWL.sameAs, wikidata_iri(qid)))
+        for article in articles:
+            self.g.add((iri, NG.mentionedIn, article))
+        return iri
+
+    def concept(self, key: str, label: str, broader: str | None = None) -> URIRef:
+        iri = policy_concept_iri(key)
+        self.g.add((iri, RDF.type, SKOS.Concept))
+        self.g.add((iri, RDF.type, NG.PolicyConcept))
+        self.g.add((iri, SKOS.inScheme, POLICY.scheme))
+        self.g.add((iri, SKOS.notation, Literal(key)))
+        self.g.add((iri, SKOS.prefLabel, Literal(label, lang="en")))
+        if broader:
+            self.g.add((iri, SKOS.broader, policy_concept_iri(broader)))
+        return iri
+
+    def _provenance(self, node: URIRef, article: URIRef, evidence: str, confidence: str) -> None:
+        self.g.add((node, PROV.wasDerivedFrom, article))
+        self.g.add((node, NG.evidence, Literal(evidence)))
+        self.g.add((node, NG.startOffset, Literal(0)))
+        self.g.add((node, NG.endOffset, Literal(len(evidence))))
+        self.g.add((node, NG.pattern, Literal("test_pattern")))
+        self.g.add((node, NG.confidence, Literal(Decimal(confidence))))  # xsd:decimal
+
+    def role(
+        self,
+        person: URIRef,
+        org: URIRef,
+        label: str,
+        status: URIRef,
+        article: URIRef,
+        evidence: str,
+        confidence: str = "0.9",
+    ) -> URIRef:
+        node = role_assignment_iri(person, org, label, article, evidence)
+        self.g.add((person, NG.holdsRoleIn, org))
+        self.g.add((node, RDF.type, NG.RoleAssignment))
+        self.g.add((node, ORG.member, person))
+        self.g.add((node, ORG.organization, org))
+        self.g.add((node, NG.roleLabel, Literal(label)))
+        self.g.add((node, NG.status, status))
+        self._provenance(node, article, evidence, confidence)
+        return node
+
+    def policy(
+        self,
+        actor: URIRef,
+        key: str,
+        target: URIRef,
+        article: URIRef,
+        evidence: str,
+        confidence: str = "0.8",
+    ) -> URIRef:
+        node = policy_relation_iri(actor, key, target, article, evidence)
+        # A narrower concept has no direct property of its own.
+        if key in NG.__annotations__:
+            self.g.add((actor, NG[key], target))
+        self.g.add((node, RDF.type, NG.PolicyRelation))
+        self.g.add((node, NG.actor, actor))
+        self.g.add((node, NG.target, target))
+        self.g.add((node, NG.policy, policy_concept_iri(key)))
+        self._provenance(node, article, evidence, confidence)
+        return node
+
+
+def build_graph() -> Graph:
+    b = GraphBuilder()
+    for status, label in ((NG.current, "current"), (NG.former, "former")):
+        b.g.add((status, RDF.type, NG.RoleStatus))
+        b.g.add((status, RDFS.label, Literal(label)))
+    b.concept("tariff", "Tariff")
+    b.concept("alliance", "Alliance")
+    b.concept("trade", "Trade")
+    b.concept("free_trade_agreement", "Free trade agreement", broader="trade")
+    b.concept("defence_spending_demand", "Defence spending demand")
+
+    a1 = b.article("a1", "2025/a1.txt")
+    a2 = b.article("a2", "2025/a2.txt", "mirror/a2.txt")
+    a3 = b.article("a3", "2025/a3.txt")
+
+    hegseth = b.entity("person", "Pete Hegseth", "Hegseth", qid="Q7171592", articles=(a1, a2))
+    rubio = b.entity("person", "Marco Rubio", "Rubio", articles=(a2,))
+    evil = b.entity("person", f"Evil {SCRIPT_CANARY}", IMG_CANARY, articles=(a3,))
+    dod = b.entity("organization", "United States Department of Defense", "Pentagon")
+    state = b.entity("organization", "United States Department of State")
+    nato = b.entity("organization", "NATO", "North Atlantic Treaty Organization", qid="Q7184")
+    us = b.entity("country", "United States", "US", qid="Q30", articles=(a1, a2, a3))
+    china = b.entity("country", "China", articles=(a1,))
+    canada = b.entity("country", "Canada", articles=(a2,))
+
+    b.role(
+        hegseth,
+        dod,
+        "Secretary of Defense",
+        NG.current,
+        a1,
+        "Defense Secretary Pete Hegseth spoke.",
+    )
+    b.role(
+        hegseth,
+        dod,
+        "Secretary of Defense",
+        NG.current,
+        a2,
+        "Hegseth, the defense secretary, left.",
+        "0.7",
+    )
+    b.role(
+        rubio,
+        state,
+        "Secretary of State",
+        NG.former,
+        a2,
+        "Former Secretary of State Marco Rubio.",
+    )
+    b.role(
+        evil,
+        nato,
+        IMG_CANARY,
+        NG.former,
+        a3,
+        f"{SCRIPT_CANARY} said {IMG_CANARY} href=x",
+    )
+
+    b.policy(us, "tariff", china, a1, "The United States imposed tariffs on China.")
+    b.policy(us, "alliance", canada, a2, "The US and Canada reaffirmed their alliance.")
+    b.policy(canada, "alliance", us, a2, "Canada stands with its ally, the US.")
+    b.policy(
+        us,
+        "free_trade_agreement",
+        canada,
+        a2,
+        "The US signed a free trade deal with Canada.",
+    )
+    b.policy(
+        us,
+        "defence_spending_demand",
+        nato,
+        a3,
+        "The US demanded NATO allies spend more.",
+    )
+    return b.g
+
+
+EXPECTED_NODES = 9
+# hegseth-dod (stated twice), rubio-state, evil-nato; tariff, alliance (stated from both
+# sides), free trade agreement, defence spending demand
+EXPECTED_EDGES = 7
+
+
+def dataset(page: str, name: str) -> list[dict]:
+    marker = f"var {name} = new vis.DataSet("
+    start = page.index(marker) + len(marker)
+    value, _end = json.JSONDecoder().raw_decode(page, start)
+    return value
+
+
+def without_vis_assets(page: str) -> str:
+    for name in ("vis-network.min.js", "vis-network.css"):
+        asset = (VIS_DIR / name).read_text(encoding="utf-8")
+        assert asset in page
+        page = page.replace(asset, "")
+    return page
+
+
+def edge_labelled(edges: list[dict], label: str) -> dict:
+    (edge,) = [e for e in edges if e["label"] == label]
+    return edge
+
+
+@pytest.fixture
+def graph() -> Graph:
+    return build_graph()
+
+
+@pytest.fixture
+def page(graph: Graph, tmp_path: Path) -> str:
+    out = tmp_path / "network.html"
+    write_html(graph, out, title=f"News {SCRIPT_CANARY}")
+    return out.read_text(encoding="utf-8")
+
+
+def test_export_html_writes_file_atomically(graph: Graph, tmp_path: Path) -> None:
+    out = tmp_path / "network.html"
+    out.write_text("old")
+    write_html(graph, out)
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    assert text.rstrip().endswith("</html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["network.html"]
+
+
+def test_export_html_counts_nodes_and_edges(page: str, graph: Graph) -> None:
+    nodes, edges = dataset(page, "nodes"), dataset(page, "edges")
+    assert len(nodes) == EXPECTED_NODES
+    assert len(edges) == EXPECTED_EDGES
+    entities = {str(s) for c in CLASSES.values() for s in graph.subjects(RDF.type, c)}
+    assert {n["id"] for n in nodes} == entities
+    assert all(e["from"] in entities and e["to"] in entities for e in edges)
+
+
+def test_export_html_colours_nodes_by_most_specific_type(page: str) -> None:
+    colours = {n["label"]: n["color"] for n in dataset(page, "nodes")}
+    assert colours["United States"] == NODE_COLOURS["Country"]
+    assert colours["NATO"] == NODE_COLOURS["Organization"]
+    assert colours["Marco Rubio"] == NODE_COLOURS["Person"]
+
+
+def test_export_html_sizes_nodes_by_degree(page: str) -> None:
+    sizes = {n["label"]: n["size"] for n in dataset(page, "nodes")}
+    assert sizes["United States"] > sizes["Canada"] > sizes["Pete Hegseth"]
+
+
+def test_export_html_node_tooltip_is_plain_text(page: str) -> None:
+    nodes = {n["label"]: n for n in dataset(page, "nodes")}
+    title = nodes["Pete Hegseth"]["title"]
+    assert title.splitlines() == [
+        "Person: Pete Hegseth",
+        "Also known as: Hegseth",
+        "Wikidata: Q7171592",
+        "Mentioned in 2 articles",
+        "Relations shown: 1",
+    ]
+    assert "Wikidata" not in nodes["China"]["title"]
+    assert "Mentioned in 1 article\n" in nodes["China"]["title"]
+
+
+def test_export_html_edge_labels_and_styles(page: str) -> None:
+    edges = dataset(page, "edges")
+    role = edge_labelled(edges, "Secretary of Defense")
+    former = edge_labelled(edges, "Secretary of State (former)")
+    tariff = edge_labelled(edges, "Tariff")
+    alliance = edge_labelled(edges, "Alliance")
+    fta = edge_labelled(edges, "Free trade agreement")
+    assert role["dashes"] is True and former["dashes"] is True
+    assert tariff["dashes"] is False and alliance["dashes"] is False
+    assert role["color"]["color"] != tariff["color"]["color"]
+    assert tariff["arrows"]["to"]["enabled"] is True
+    assert alliance["arrows"]["to"]["enabled"] is False
+    assert fta["arrows"]["to"]["enabled"] is False  # narrower than trade
+    assert alliance["color"]["color"] == EDGE_STYLES["mutual"].colour
+
+
+def test_export_html_legend_present(page: str) -> None:
+    legend = page[page.index('<aside id="legend">') : page.index("</aside>")]
+    assert "Legend" in legend
+    for kind, colour in NODE_COLOURS.items():
+        assert kind in legend and colour in legend
+    for style in EDGE_STYLES.values():
+        assert style.colour in legend
+    assert legend.count("stroke-dasharray") == 1
+
+
+def test_export_html_loads_nothing_from_network(page: str) -> None:
+    refs = re.findall(r"""\b(?:src|href)\s*=\s*["']?\s*([^\s"'>]*)""", page, flags=re.IGNORECASE)
+    assert not [r for r in refs if re.match(r"(?:https?:)?//", r, flags=re.IGNORECASE)]
+    assert not re.search(r"<link\b|@import|cdn\.|jsdelivr|cdnjs|bootstrap", page, flags=re.IGNORECASE)
+    assert without_vis_assets(page) != page  # vis-network JS and CSS inlined from pyvis
+
+
+def test_export_html_injection_canary_only_escaped(page: str) -> None:
+    assert SCRIPT_CANARY not in page
+    assert IMG_CANARY not in page
+    assert "alert(1)</" not in page
+    # vis-network's own JS holds the text "<script>"; only our markup is checked for tags.
+    ours = without_vis_assets(page)
+    scripts = re.findall(r"<script\b", ours, flags=re.IGNORECASE)
+    assert len(scripts) == 2  # vis-network's JS, our data
+    assert not re.search(r"<img\b|<!--", ours, flags=re.IGNORECASE)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # page title and heading
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in page  # JSON data
+    # ...and it reaches the reader as text, unchanged.
+    nodes, edges = dataset(page, "nodes"), dataset(page, "edges")
+    evil = next(n for n in nodes if n["label"] == f"Evil {SCRIPT_CANARY}")
+    assert IMG_CANARY in evil["title"]
+    edge = edge_labelled(edges, f"{IMG_CANARY} (former)")
+    assert f"{SCRIPT_CANARY} said {IMG_CANARY} href=x" in edge["title"]
+
+
+def test_export_html_byte_identical_output(graph: Graph, tmp_path: Path) -> None:
+    shuffled = Graph()
+    triples = sorted(graph)
+    random.Random(7).shuffle(triples)
+    for triple in triples:
+        shuffled.add(triple)
+    first, second = tmp_path / "a.html", tmp_path / "b.html"
+    write_html(graph, first)
+    write_html(shuffled, second)
+    assert first.read_bytes() == second.read_bytes()
+    write_html(graph, first)
+    assert first.read_bytes() == second.read_bytes()
+    assert "randomSeed" in first.read_text(encoding="utf-8")
+
+
+def test_export_html_merges_evidence_for_repeated_fact(page: str) -> None:
+    edges = dataset(page, "edges")
+    role = edge_labelled(edges, "Secretary of Defense")
+    lines = role["title"].splitlines()
+    assert lines[:3] == [
+        "Secretary of Defense",
+        "Pete Hegseth → United States Department of Defense",
+        "Role (person → organisation); 2 evidence sentences:",
+    ]
+    # strongest first, each with the article's source files and confidence
+    assert lines[3:] == [
+        "• “Defense Secretary Pete Hegseth spoke.”",
+        "   2025/a1.txt · confidence 0.9",
+        "• “Hegseth, the defense secretary, left.”",
+        "   2025/a2.txt, mirror/a2.txt · confidence 0.7",
+    ]
+    alliance = edge_labelled(edges, "Alliance")
+    assert "2 evidence sentences" in alliance["title"]
+    assert "Canada — United States" in alliance["title"]
+
+
+def test_export_html_caps_evidence_list(graph: Graph, tmp_path: Path) -> None:
+    b = GraphBuilder()
+    b.g = graph
+    us = entity_iri("country", "United States")
+    china = entity_iri("country", "China")
+    for i in range(6):
+        article = b.article(f"x{i}", f"extra/{i}.txt")
+        b.policy(us, "tariff", china, article, f"Tariff sentence {i}.", "0.5")
+    out = tmp_path / "network.html"
+    write_html(graph, out)
+    edges = dataset(out.read_text(encoding="utf-8"), "edges")
+    assert len(edges) == EXPECTED_EDGES
+    title = edge_labelled(edges, "Tariff")["title"]
+    assert "7 evidence sentences" in title
+    assert title.count("• ") == 5
+    assert title.endswith("\n+2 more")
+    assert "imposed tariffs on China" in title  # confidence 0.8 sorts before 0.5

@@ -54,7 +54,9 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Parse every article again, ignoring the cache.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @_friendly
-def build(inputs: tuple[Path, ...], outdir: Path, model: str | None, workers: int | None, no_cache: bool, quiet: bool) -> None:
+def build(
+    inputs: tuple[Path, ...], outdir: Path, model: str | None, workers: int | None, no_cache: bool, quiet: bool
+) -> None:
     """Build OUTDIR/graph.ttl and OUTDIR/graph.html from articles.
 
     INPUTS are article files or folders of them (.txt, .md, .html).
@@ -115,7 +117,12 @@ def query(graph: Path, query: str, fmt: str) -> None:
 
 @main.command()
 @click.argument("graph", type=click.Path(path_type=Path))
-@click.option("--shapes", type=click.Path(path_type=Path, exists=True), default=None, help="SHACL shapes (default: ontology/shapes.ttl).")
+@click.option(
+    "--shapes",
+    type=click.Path(path_type=Path, exists=True),
+    default=None,
+    help="SHACL shapes (default: ontology/shapes.ttl).",
+)
 @_friendly
 def validate(graph: Path, shapes: Path | None) -> None:
     """Check GRAPH against the SHACL shapes; exit 1 with a report when it does not conform.

@@ -98,7 +98,7 @@ def clean_name(text: str, type_: EntityType) -> str:
         while len(words) > 1 and words[0].lower().rstrip(".") in {t.rstrip(".") for t in PERSON_TITLES}:
             words = words[1:]
         name = " ".join(words)
-    return re.sub(r"\s+", " ", name).strip(" ,.;:-\"“”")
+    return re.sub(r"\s+", " ", name).strip(' ,;:-"“”')
 
 
 def find_mentions(doc: Doc) -> dict[int, Mention]:
@@ -110,8 +110,8 @@ def find_mentions(doc: Doc) -> dict[int, Mention]:
             continue
         type_, key, via = typed
         name = clean_name(ent.text, type_)
-        if not re.search(r"\w", name):
-            continue
+        if not re.search(r"\w", name) or (key is None and name.islower()):
+            continue  # NER calls stray common nouns ("state") names now and then
         out[ent.start] = Mention(ent.text, name, type_, ent.start_char, ent.end_char, key, via)
     return out
 
@@ -192,6 +192,9 @@ def _extend_right(doc: Doc, k: int, limit: int, index: MentionIndex, lex: Lexico
             if j < limit and doc[j].lower_ == "the":
                 j += 1
             m = index.at(j) if j < limit else None
+            if m and not m[2].gazetteer_key and all(t.lower_ in lex.domains for t in doc[m[0] : m[1]]):
+                end = m[1]  # "Secretary of State": NER took the department for an organisation
+                continue
             if m and m[2].type == EntityType.COUNTRY and m[1] < limit and doc[m[1]].lower_ in lex.domains:
                 end = m[1]  # "director of the Japan programme": a country naming a field, not the employer
                 continue
@@ -364,7 +367,11 @@ def _claims_for_role(
     if org_after is None and org_end == role.end:
         now_org, _ = _now_at(doc, role.end, sent, index)
         if now_org is not None:
-            claims.append(RoleClaim(person, "affiliated", now_org, Status.CURRENT, _provenance(article, sent, pattern + "_now_at", 0.7)))
+            claims.append(
+                RoleClaim(
+                    person, "affiliated", now_org, Status.CURRENT, _provenance(article, sent, pattern + "_now_at", 0.7)
+                )
+            )
     return claims
 
 
@@ -388,7 +395,7 @@ def _status_inside(doc: Doc, role: RoleSpan, lex: Lexicon) -> Status | None:
 
 
 def _tense_status(doc: Doc, pos: int, lex: Lexicon) -> Status:
-    """"who served as" is a former role, "who serves as" a current one."""
+    """ "who served as" is a former role, "who serves as" a current one."""
     window = [t for t in doc[max(0, pos - 4) : pos]]
     return Status.FORMER if any(t.tag_ == "VBD" for t in window) else Status.CURRENT
 
@@ -531,7 +538,7 @@ def _arguments(
                 actors += _np_mentions(obj, index)
     if is_verb and not passive:
         actors = actors or _subject(trigger, index)
-    elif verb is not None and trigger.dep_ in {"dobj", "attr", "pobj", "nsubjpass"}:
+    elif verb is not None and _argument_of(trigger, verb):
         actors = actors or _subject(verb, index)
         if not targets:
             for child in verb.children:
@@ -546,7 +553,7 @@ def _arguments(
 
     pairs: list[tuple[Mention, Mention, str, float]] = []
     symmetric = key in lex.symmetric
-    if modifiers and not actors and not targets and symmetric and len(modifiers) >= 2:
+    if symmetric and len(modifiers) >= 2:
         first = modifiers[0]
         pairs += [(first, other, "compound_pair", 0.8) for other in modifiers[1:]]
         return pairs
@@ -561,6 +568,13 @@ def _arguments(
     return pairs
 
 
+def _argument_of(trigger: Token, verb: Token) -> bool:
+    """The trigger is the verb's object ("imposed tariffs") or in a phrase on the verb ("met for talks")."""
+    if trigger.head == verb and trigger.dep_ in {"dobj", "attr", "nsubjpass", "oprd"}:
+        return True
+    return trigger.dep_ == "pobj" and trigger.head.head == verb
+
+
 def _subject_passive(verb: Token, index: MentionIndex) -> list[Mention]:
     for child in verb.children:
         if child.dep_ == "nsubjpass":
@@ -569,7 +583,7 @@ def _subject_passive(verb: Token, index: MentionIndex) -> list[Mention]:
 
 
 def _spending_demands(sent: Span, article: Article, index: MentionIndex, lex: Lexicon) -> list[PolicyClaim]:
-    """"X pushed Japan to raise its defence spending", "calls for ... defence expenditure by X"."""
+    """ "X pushed Japan to raise its defence spending", "calls for ... defence expenditure by X"."""
     lowers = [t.lower_ for t in sent]
     term_at = None
     for term in lex.spending_terms:
@@ -609,7 +623,9 @@ def _spending_demands(sent: Span, article: Article, index: MentionIndex, lex: Le
         for target in targets:
             if actor.name != target.name:
                 claims.append(
-                    PolicyClaim(actor, "defence_spending_demand", target, _provenance(article, sent, "spending_demand", 0.65))
+                    PolicyClaim(
+                        actor, "defence_spending_demand", target, _provenance(article, sent, "spending_demand", 0.65)
+                    )
                 )
     return claims
 

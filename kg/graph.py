@@ -76,7 +76,9 @@ def build_graph(kb: KnowledgeBase) -> Graph:
         _add_entity(g, entity, articles, known)
     for fact in kb.roles:
         person, org = entity_ref(fact.person), entity_ref(fact.org)
-        node = role_assignment_iri(fact.person, fact.role, fact.org, fact.status.value, fact.provenance.article, fact.provenance.start)
+        node = role_assignment_iri(
+            fact.person, fact.role, fact.org, fact.status.value, fact.provenance.article, fact.provenance.start
+        )
         g.add((person, NG.holdsRoleIn, org))
         g.add((node, RDF.type, NG.RoleAssignment))
         g.add((node, ORG.member, person))

@@ -41,6 +41,21 @@ def default_model() -> str:
     return models[0]
 
 
+@Language.component("paragraph_boundaries")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """A paragraph break always ends a sentence: the parser alone runs headlines into text."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+def _split_dotted_compounds(nlp: Language) -> None:
+    """Split "U.S.-Japan" into "U.S.", "-", "Japan" as spaCy already does for "US-Japan"."""
+    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Z]\.)[-\u2013](?=[A-Z])"]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+
+
 @Language.factory("gazetteer_merge")
 def make_gazetteer_merge(nlp: Language, name: str) -> GazetteerMerge:
     return GazetteerMerge()
@@ -87,7 +102,11 @@ def load_pipeline(model: str | None = None) -> Language:
         installed = ", ".join(available_models()) or "none"
         raise ModelError(f"cannot load spaCy model {name!r} (installed: {installed}); pass --model NAME") from exc
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
-        raise ModelError(f"spaCy model {name!r} has no NER or parser; choose an English pipeline such as en_core_web_sm")
+        raise ModelError(
+            f"spaCy model {name!r} has no NER or parser; choose an English pipeline such as en_core_web_sm"
+        )
+    _split_dotted_compounds(nlp)
+    nlp.add_pipe("paragraph_boundaries", before="parser")
     ruler = nlp.add_pipe(
         "span_ruler",
         name="gazetteer_ruler",

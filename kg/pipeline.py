@@ -1,6 +1,6 @@
 """The library API: run the stages in order. The CLI and notebooks call these functions.
 
-    read/clean → nlp → extract → resolve → graph → export
+read/clean → nlp → extract → resolve → graph → export
 """
 
 from __future__ import annotations
@@ -92,5 +92,7 @@ def load_graph(path: Path) -> Graph:
     try:
         g.parse(path, format=guess_format(str(path)) or "turtle")
     except Exception as exc:  # rdflib raises many parser-specific types
-        raise InputError(f"cannot parse {path} as RDF: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from exc
+        raise InputError(
+            f"cannot parse {path} as RDF: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+        ) from exc
     return g

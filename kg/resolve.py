@@ -70,18 +70,29 @@ class Resolver:
             (word,) = toks
             local = [p for p in article_people if word in p]
             pool = local or [p for p in self._full_people if word in p]
-            if len({frozenset(p) for p in pool}) == 1:
+            if len(set(pool)) == 1:
                 return entity_key(EntityType.PERSON, self._canonical_person(pool[0]))
         return entity_key(EntityType.PERSON, mention.name)
 
     def _canonical_person(self, toks: frozenset[str]) -> str:
-        name = self._full_people[toks]
+        """The name of a person known by these name tokens: the gazetteer's, else the first seen."""
+        name = self._full_people.get(toks) or " ".join(sorted(toks))
         hit = self.gaz.lookup(name, EntityType.PERSON)
+        if hit is None:
+            hit = next((self.gaz.lookup(n, EntityType.PERSON) for n in self._gazetteer_names(toks)), None)
         return hit[0].label if hit else name
+
+    def _gazetteer_names(self, toks: frozenset[str]) -> list[str]:
+        return [
+            m.name
+            for ex in self.extractions
+            for m in ex.mentions
+            if m.type == EntityType.PERSON and _tokens(m.name) == toks
+        ]
 
     # -- organisations --------------------------------------------------------------------
     def _find_acronyms(self) -> dict[str, str]:
-        """"Observer Research Foundation (ORF)" makes ORF another name of the foundation."""
+        """ "Observer Research Foundation (ORF)" makes ORF another name of the foundation."""
         acronyms: dict[str, str] = {}
         for ex in self.extractions:
             text = ex.article.text
@@ -102,16 +113,16 @@ class Resolver:
         # spaCy's small model often calls a politician an organisation ("Trump", "Ishiba")
         toks = _tokens(name)
         if len(toks) <= 3 and any(toks <= p for p in article_people):
-            return self._person_key(Mention(mention.surface, name, EntityType.PERSON, mention.start, mention.end), article_people)
+            return self._person_key(
+                Mention(mention.surface, name, EntityType.PERSON, mention.start, mention.end), article_people
+            )
         return entity_key(EntityType.ORGANIZATION, name)
 
     # -- all mentions ---------------------------------------------------------------------
     def resolve_mentions(self) -> None:
         for ex in self.extractions:
             article_people = [
-                _tokens(m.name)
-                for m in ex.mentions
-                if m.type == EntityType.PERSON and len(m.name.split()) >= 2
+                _tokens(m.name) for m in ex.mentions if m.type == EntityType.PERSON and len(m.name.split()) >= 2
             ]
             for m in ex.mentions:
                 key = self.key_for(m, article_people)
@@ -120,6 +131,28 @@ class Resolver:
                 if m.via == "name":
                     self.names[key][m.name] += 1
                 self.types[key] = EntityType(key.split(":", 1)[0])
+
+    def merge_same_iri(self) -> None:
+        """Keys that would get the same IRI ("State", "STATE") are one entity: keep the commonest."""
+        from .namespaces import entity_iri
+
+        groups: dict[str, list[str]] = defaultdict(list)
+        for key in self.types:
+            kind, _, name = key.partition(":")
+            groups[str(entity_iri(kind, name))].append(key)
+        for keys in groups.values():
+            if len(keys) < 2:
+                continue
+            keep = max(keys, key=lambda k: (self.gaz.get(k) is not None, sum(self.names[k].values()), k))
+            for other in keys:
+                if other == keep:
+                    continue
+                self.names[keep].update(self.names.pop(other, Counter()))
+                self.articles[keep] |= self.articles.pop(other, set())
+                del self.types[other]
+                for ref, key in self.key_of.items():
+                    if key == other:
+                        self.key_of[ref] = keep
 
     def key_for(self, m: Mention, article_people: list[frozenset[str]]) -> str:
         if m.gazetteer_key:
@@ -157,6 +190,7 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
     extractions = list(extractions)
     resolver = Resolver(extractions, gazetteer or load_gazetteer())
     resolver.resolve_mentions()
+    resolver.merge_same_iri()
 
     raw_roles: list[tuple[str, object, str | None, object]] = []
     for ex in extractions:
@@ -179,7 +213,9 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
             state = resolver.state_of(org, states) if org else resolver.state_of(person, states)
             if state and state != person:
                 prov = claim.provenance
-                weaker = type(prov)(prov.article, prov.evidence, prov.start, prov.end, prov.pattern, round(prov.confidence * 0.8, 2))
+                weaker = type(prov)(
+                    prov.article, prov.evidence, prov.start, prov.end, prov.pattern, round(prov.confidence * 0.8, 2)
+                )
                 roles.append(RoleFact(person, claim.role, state, claim.status, weaker))
 
     policies: list[PolicyFact] = []
@@ -191,6 +227,8 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
             if actor and target and actor != target:
                 policies.append(PolicyFact(actor, claim.policy, target, claim.provenance))
 
+    roles = _strongest(roles, lambda f: (f.person, f.role, f.org, f.status, f.provenance.article, f.provenance.start))
+    policies = _strongest(policies, lambda f: (f.actor, f.policy, f.target, f.provenance.article, f.provenance.start))
     for fact in roles:
         resolver.articles[fact.person].add(fact.provenance.article)
         resolver.articles[fact.org].add(fact.provenance.article)
@@ -200,6 +238,16 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
     entities = [_entity(key, resolver) for key in sorted(resolver.articles)]
     articles = tuple(ex.article for ex in extractions)
     return KnowledgeBase(articles, tuple(sorted(entities, key=lambda e: e.key)), tuple(roles), tuple(policies))
+
+
+def _strongest(facts: list, key) -> list:
+    """One fact per sentence: when two patterns find the same fact, keep the more confident."""
+    best: dict = {}
+    for fact in facts:
+        k = key(fact)
+        if k not in best or fact.provenance.confidence > best[k].provenance.confidence:
+            best[k] = fact
+    return list(best.values())
 
 
 def _policy_party(key: str, resolver: Resolver, states: dict[str, str]) -> str | None:

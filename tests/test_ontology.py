@@ -34,14 +34,24 @@ ONTOLOGY_IRI = URIRef("https://w3id.org/newsgraph/ontology")
 NG_NS = str(NG._NS)
 NG_TERMS = set(NG.__annotations__)
 POLICY_KEYS = {
-    "alliance", "tariff", "trade_negotiation", "trade", "investment",
-    "defence_spending_demand", "diplomatic_engagement", "security_threat",
-    "support", "withdrawal",
+    "alliance",
+    "tariff",
+    "trade_negotiation",
+    "trade",
+    "investment",
+    "defence_spending_demand",
+    "diplomatic_engagement",
+    "security_threat",
+    "support",
+    "withdrawal",
 }
 SYMMETRIC_KEYS = {"alliance", "diplomatic_engagement", "trade_negotiation", "trade"}
 COMPETENCY_QUERIES = ("entities.rq", "person_role_org.rq", "country_policy_country.rq")
 EXAMPLE_QUERIES = (
-    "roles_of_person.rq", "policies_between.rq", "facts_about_entity.rq", "countries_acting_on.rq",
+    "roles_of_person.rq",
+    "policies_between.rq",
+    "facts_about_entity.rq",
+    "countries_acting_on.rq",
 )
 
 # resources of the sample graph
@@ -112,7 +122,7 @@ def validate(data: Graph, shapes: Graph, **kwargs) -> tuple[bool, Graph, str]:
 
 def ng_local(term) -> str | None:
     s = str(term)
-    return s[len(NG_NS):] if isinstance(term, URIRef) and s.startswith(NG_NS) else None
+    return s[len(NG_NS) :] if isinstance(term, URIRef) and s.startswith(NG_NS) else None
 
 
 # --- parsing ----------------------------------------------------------------------------------
@@ -135,6 +145,7 @@ def test_ontology_files_exist():
 
 # --- newsgraph.ttl ----------------------------------------------------------------------------
 
+
 def test_ontology_header(ontology: Graph):
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in ontology
     assert ontology.value(ONTOLOGY_IRI, DCTERMS.title) is not None
@@ -147,9 +158,7 @@ DECLARATION_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.An
 
 def declared_ng_terms(ontology: Graph) -> set[str]:
     return {
-        ng_local(s)
-        for s, t in ontology.subject_objects(RDF.type)
-        if t in DECLARATION_TYPES and ng_local(s) is not None
+        ng_local(s) for s, t in ontology.subject_objects(RDF.type) if t in DECLARATION_TYPES and ng_local(s) is not None
     }
 
 
@@ -171,11 +180,26 @@ def test_ontology_terms_have_label_and_comment(ontology: Graph):
 
 
 def test_ontology_term_kinds(ontology: Graph):
-    classes = {"Entity", "Person", "Organization", "Country", "Article", "RoleAssignment",
-               "PolicyRelation", "RoleStatus", "PolicyConcept"}
-    datatype = {"roleLabel": XSD.string, "evidence": XSD.string, "startOffset": XSD.integer,
-                "endOffset": XSD.integer, "pattern": XSD.string, "confidence": XSD.decimal,
-                "sourceFile": XSD.string}
+    classes = {
+        "Entity",
+        "Person",
+        "Organization",
+        "Country",
+        "Article",
+        "RoleAssignment",
+        "PolicyRelation",
+        "RoleStatus",
+        "PolicyConcept",
+    }
+    datatype = {
+        "roleLabel": XSD.string,
+        "evidence": XSD.string,
+        "startOffset": XSD.integer,
+        "endOffset": XSD.integer,
+        "pattern": XSD.string,
+        "confidence": XSD.decimal,
+        "sourceFile": XSD.string,
+    }
     for name in classes:
         assert (NG[name], RDF.type, OWL.Class) in ontology, name
     for name, rng in datatype.items():
@@ -195,10 +219,15 @@ def test_ontology_role_statuses(ontology: Graph):
 
 def test_ontology_reuses_standard_vocabularies(ontology: Graph):
     for sub, sup in [
-        (NG.Person, SCHEMA.Person), (NG.Person, NG.Entity),
-        (NG.Organization, ORG.Organization), (NG.Organization, SCHEMA.Organization),
-        (NG.Organization, NG.Entity), (NG.Country, NG.Organization), (NG.Country, SCHEMA.Country),
-        (NG.Article, SCHEMA.NewsArticle), (NG.RoleAssignment, ORG.Membership),
+        (NG.Person, SCHEMA.Person),
+        (NG.Person, NG.Entity),
+        (NG.Organization, ORG.Organization),
+        (NG.Organization, SCHEMA.Organization),
+        (NG.Organization, NG.Entity),
+        (NG.Country, NG.Organization),
+        (NG.Country, SCHEMA.Country),
+        (NG.Article, SCHEMA.NewsArticle),
+        (NG.RoleAssignment, ORG.Membership),
         (NG.PolicyConcept, SKOS.Concept),
     ]:
         assert (sub, RDFS.subClassOf, sup) in ontology, (sub, sup)
@@ -229,8 +258,9 @@ def test_ontology_policy_top_concepts(policies: Graph):
     assert set(notations) == POLICY_KEYS
     for key, top in notations.items():
         assert top == policy_concept_iri(key)
-        assert {(top, RDF.type, SKOS.Concept), (top, RDF.type, NG.PolicyConcept),
-                (top, SKOS.inScheme, SCHEME)} <= set(policies)
+        assert {(top, RDF.type, SKOS.Concept), (top, RDF.type, NG.PolicyConcept), (top, SKOS.inScheme, SCHEME)} <= set(
+            policies
+        )
         assert policies.value(top, SKOS.prefLabel).language == "en"
         assert policies.value(top, SKOS.definition) is not None
         assert list(policies.objects(top, NG.directProperty)) == [NG[key]]
@@ -267,6 +297,7 @@ def test_ontology_files_use_only_ng_terms():
 
 # --- shapes.ttl -------------------------------------------------------------------------------
 
+
 def test_ontology_shapes_are_valid_shacl(shapes: Graph, sample: Graph):
     conforms, _, report = validate(sample, shapes, meta_shacl=True)
     assert conforms, report
@@ -298,18 +329,21 @@ def _set(node, prop, value) -> Callable[[Graph], None]:
         g.remove((node, prop, None))
         if value is not None:
             g.add((node, prop, value))
+
     return change
 
 
 def _remove(*triple) -> Callable[[Graph], None]:
     def change(g: Graph) -> None:
         g.remove(triple)
+
     return change
 
 
 def _add(*triple) -> Callable[[Graph], None]:
     def change(g: Graph) -> None:
         g.add(triple)
+
     return change
 
 
@@ -317,6 +351,7 @@ def _chain(*changes: Callable[[Graph], None]) -> Callable[[Graph], None]:
     def change(g: Graph) -> None:
         for c in changes:
             c(g)
+
     return change
 
 
@@ -333,8 +368,7 @@ BROKEN = {
     "person_with_two_labels": (_add(ISHIBA, RDFS.label, Literal("Ishiba Shigeru")), ISHIBA, "MaxCount"),
     "entity_blank_node": (_blank_person, None, "NodeKind"),
     "entity_not_mentioned": (_set(CHINA, NG.mentionedIn, None), CHINA, "MinCount"),
-    "same_as_not_wikidata": (
-        _add(JAPAN, OWL.sameAs, URIRef("https://en.wikipedia.org/wiki/Japan")), JAPAN, "Pattern"),
+    "same_as_not_wikidata": (_add(JAPAN, OWL.sameAs, URIRef("https://en.wikipedia.org/wiki/Japan")), JAPAN, "Pattern"),
     "article_without_title": (_set(ART2, DCTERMS.title, None), ART2, "MinCount"),
     "article_without_source_file": (_set(ART2, NG.sourceFile, None), ART2, "MinCount"),
     "role_member_not_person": (_set(ROLE_ISHIBA, ORG.member, JAPAN), ROLE_ISHIBA, "Class"),
@@ -343,21 +377,21 @@ BROKEN = {
     "role_status_literal": (_set(ROLE_ISHIBA, NG.status, Literal("current")), ROLE_ISHIBA, "In"),
     "role_two_statuses": (_add(ROLE_ISHIBA, NG.status, NG.former), ROLE_ISHIBA, "MaxCount"),
     "role_without_direct_triple": (_remove(ISHIBA, NG.holdsRoleIn, JAPAN), ROLE_ISHIBA, "SPARQL"),
-    "confidence_above_one": (
-        _set(ROLE_HEGSETH, NG.confidence, Literal(Decimal("1.5"))), ROLE_HEGSETH, "MaxInclusive"),
-    "confidence_negative": (
-        _set(REL_THREAT, NG.confidence, Literal(Decimal("-0.1"))), REL_THREAT, "MinInclusive"),
+    "confidence_above_one": (_set(ROLE_HEGSETH, NG.confidence, Literal(Decimal("1.5"))), ROLE_HEGSETH, "MaxInclusive"),
+    "confidence_negative": (_set(REL_THREAT, NG.confidence, Literal(Decimal("-0.1"))), REL_THREAT, "MinInclusive"),
     "confidence_double": (_set(REL_THREAT, NG.confidence, Literal(0.6)), REL_THREAT, "Datatype"),
-    "start_after_end": (_chain(_set(REL_THREAT, NG.startOffset, Literal(200)),
-                               _set(REL_THREAT, NG.endOffset, Literal(107))), REL_THREAT, "LessThan"),
+    "start_after_end": (
+        _chain(_set(REL_THREAT, NG.startOffset, Literal(200)), _set(REL_THREAT, NG.endOffset, Literal(107))),
+        REL_THREAT,
+        "LessThan",
+    ),
     "negative_offset": (_set(REL_TALKS, NG.startOffset, Literal(-1)), REL_TALKS, "MinInclusive"),
     "offset_not_integer": (_set(REL_TALKS, NG.endOffset, Literal("277")), REL_TALKS, "Datatype"),
     "evidence_empty": (_set(REL_TALKS, NG.evidence, Literal("")), REL_TALKS, "MinLength"),
     "without_pattern": (_set(ROLE_ISHIBA, NG.pattern, None), ROLE_ISHIBA, "MinCount"),
     "without_article": (_set(REL_TARIFF, PROV.wasDerivedFrom, None), REL_TARIFF, "MinCount"),
     "derived_from_non_article": (_set(REL_TARIFF, PROV.wasDerivedFrom, JAPAN), REL_TARIFF, "Class"),
-    "actor_equals_target": (_chain(_set(REL_TARIFF, NG.target, US), _add(US, NG.tariff, US)),
-                            REL_TARIFF, "Disjoint"),
+    "actor_equals_target": (_chain(_set(REL_TARIFF, NG.target, US), _add(US, NG.tariff, US)), REL_TARIFF, "Disjoint"),
     "actor_is_person": (_set(REL_THREAT, NG.actor, TRUMP), REL_THREAT, "Or"),
     "two_targets": (_add(REL_THREAT, NG.target, US), REL_THREAT, "MaxCount"),
     "policy_not_concept": (_set(REL_THREAT, NG.policy, POLICY["embargo"]), REL_THREAT, "Class"),
@@ -383,6 +417,7 @@ def test_ontology_broken_sample_does_not_conform(name: str, sample: Graph, shape
 
 
 # --- queries ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", sorted(QUERIES.glob("*.rq")), ids=lambda p: p.name)
 def test_ontology_query_files_are_documented(path: Path):
@@ -458,7 +493,8 @@ def test_ontology_competency_queries_without_ontology_triples(sample: Graph, pol
         sample.remove((NG[name], RDFS.label, None))
     assert select(sample, "person_role_org.rq") == select(load(SAMPLE), "person_role_org.rq")
     assert sorted(select(sample, "country_policy_country.rq"), key=str) == sorted(
-        EXPECTED["country_policy_country.rq"], key=str)
+        EXPECTED["country_policy_country.rq"], key=str
+    )
 
 
 def test_ontology_entities_type_is_most_specific(sample: Graph):
@@ -510,7 +546,10 @@ def test_ontology_example_countries_acting_on(sample: Graph):
 def test_ontology_scorer_runs_on_sample_graph():
     done = subprocess.run(
         [sys.executable, str(SCORE), "--graph", str(SAMPLE), "--gold", str(GOLD), "--queries", str(QUERIES)],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert "country_policy_country" in done.stdout

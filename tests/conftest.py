@@ -1,0 +1,50 @@
+"""Shared fixtures. Tests use the real spaCy model and real files; nothing of ours is mocked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+GOLD = ROOT / "tests" / "gold"
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+SHARED_GOLD = SHARED / "eval" / "gold"
+SCORER = SHARED / "eval" / "score.py"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kg.nlp import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def analyse(nlp):
+    """Text -> ArticleExtraction, through the real pipeline."""
+    from kg.extract import extract
+    from kg.read import parse_article
+
+    def run(text: str, name: str = "sample.txt"):
+        article, _ = parse_article(name, ("Sample headline for a test article\n" + text).encode("utf-8"))
+        return extract(nlp(article.text), article)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory):
+    """The demo corpus built once for the session (graph.ttl and graph.html)."""
+    from kg.pipeline import build
+
+    out = tmp_path_factory.mktemp("corpus-build")
+    return build([CORPUS], out)
+
+
+@pytest.fixture(scope="session")
+def corpus_gold() -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))]

@@ -1,0 +1,48 @@
+"""Entity resolution across articles, with real parses."""
+
+from kg.resolve import resolve
+
+
+def keys_of(kb, type_value):
+    return {e.key for e in kb.entities if e.type.value == type_value}
+
+
+def test_resolve_country_abbreviations_capitals_and_demonyms_are_one_entity(analyse):
+    kb = resolve(
+        [
+            analyse("The U.S. and America are the same place, officials in Washington said."),
+            analyse("American diplomats and the United States Congress disagreed.", "b.txt"),
+        ]
+    )
+    assert keys_of(kb, "country") == {"country:United States"}
+    us = next(e for e in kb.entities if e.key == "country:United States")
+    assert us.wikidata == "Q30"
+
+
+def test_resolve_both_name_orders_and_surname_are_one_person(analyse):
+    kb = resolve(
+        [
+            analyse("Ishiba Shigeru met the press. Later, Shigeru Ishiba said Japan would talk. Ishiba smiled."),
+        ]
+    )
+    assert keys_of(kb, "person") == {"person:Shigeru Ishiba"}
+
+
+def test_resolve_surname_joins_unknown_full_name_in_same_article(analyse):
+    kb = resolve([analyse("Analyst Tobias Harris wrote a report. Harris said the alliance would hold.")])
+    people = keys_of(kb, "person")
+    assert people == {"person:Tobias Harris"}
+    harris = next(e for e in kb.entities if e.key == "person:Tobias Harris")
+    assert "Harris" in harris.aliases
+
+
+def test_resolve_person_acting_in_policy_stands_for_their_state(analyse):
+    kb = resolve([analyse("President Donald Trump imposed tariffs on Japan in April.")])
+    assert {(p.actor, p.policy, p.target) for p in kb.policies} == {
+        ("country:United States", "tariff", "country:Japan")
+    }
+
+
+def test_resolve_role_org_from_possessor_person(analyse):
+    kb = resolve([analyse("Elbridge Colby, Trump's nominee for under secretary of defense, spoke in the Senate.")])
+    assert any(r.person == "person:Elbridge Colby" and r.org == "country:United States" for r in kb.roles)

@@ -4,11 +4,11 @@ and the real seed articles, scored when ../shared is present."""
 import subprocess
 import sys
 
-import pytest
 import pyoxigraph
+import pytest
+from conftest import CORPUS, GOLD, ROOT, SCORER, SEEDS, SHARED_GOLD
 from rdflib import Graph
 
-from conftest import CORPUS, GOLD, ROOT, SCORER, SEEDS, SHARED_GOLD
 from kg.query import run_query, validate
 
 QUERIES = ROOT / "ontology" / "queries"

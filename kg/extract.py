@@ -40,6 +40,9 @@ class Lexicon:
     status_former: frozenset[str]
     status_nominee: frozenset[str]
     org_links: frozenset[str]
+    field_heads: frozenset[str]
+    org_words: frozenset[str]
+    normalise: dict[str, str]
     copulas: tuple[tuple[str, ...], ...]
     triggers: dict[str, str]
     phrases: dict[tuple[str, ...], str]
@@ -65,6 +68,9 @@ def lexicon() -> Lexicon:
         status_former=words("status_former"),
         status_nominee=words("status_nominee"),
         org_links=words("org_links"),
+        field_heads=words("field_heads"),
+        org_words=words("org_words"),
+        normalise=dict(roles["normalise"]),
         copulas=tuple(sorted((tuple(c.split()) for c in roles["copulas"]), key=len, reverse=True)),
         triggers=dict(policy["words"]),
         phrases={tuple(p.split()): k for p, k in policy["phrases"].items()},
@@ -103,17 +109,41 @@ def clean_name(text: str, type_: EntityType) -> str:
 
 def find_mentions(doc: Doc) -> dict[int, Mention]:
     """Mentions keyed by the index of their first token."""
+    lex = lexicon()
+    title_words = lex.domains | lex.heads | lex.rank
     out: dict[int, Mention] = {}
     for ent in doc.ents:
         typed = _mention_type(ent)
         if typed is None:
             continue
         type_, key, via = typed
+        if key is None and all(t.lower_ in title_words or t.is_punct for t in ent):
+            continue  # "Defense" in "Defense Secretary Pete Hegseth" is part of a title
+        if key is None and type_ == EntityType.ORGANIZATION and _person_like(ent, lex):
+            type_ = EntityType.PERSON
         name = clean_name(ent.text, type_)
         if not re.search(r"\w", name) or (key is None and name.islower()):
             continue  # NER calls stray common nouns ("state") names now and then
         out[ent.start] = Mention(ent.text, name, type_, ent.start_char, ent.end_char, key, via)
     return out
+
+
+def _person_like(ent: Span, lex: Lexicon) -> bool:
+    """An ORG from the NER that is a personal name standing in a person's place.
+
+    The small English model often calls people organisations ("Makoto Nishida, Secretary
+    General of ..."): two or three capitalised words with no organisation word, directly
+    followed by an appositive title or directly after a title.
+    """
+    words = [t for t in ent if not t.is_punct]
+    if not 2 <= len(words) <= 3 or any(not t.is_title or t.lower_ in lex.org_words for t in words):
+        return False
+    doc = ent.doc
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    if before is not None and before.lower_ in lex.heads:
+        return True
+    after = doc[ent.end : ent.end + 4]
+    return len(after) >= 2 and after[0].text == "," and any(t.lower_ in lex.heads for t in after[1:])
 
 
 class MentionIndex:
@@ -207,6 +237,14 @@ def _extend_right(doc: Doc, k: int, limit: int, index: MentionIndex, lex: Lexico
         break
     while end > k and (doc[end - 1].text == "-" or doc[end - 1].lower_ in lex.connectors | {"and"}):
         end -= 1
+    next_hit = index.at(end) if end < limit else None
+    if next_hit and next_hit[2].type == EntityType.PERSON:
+        # "adviser to President George W Bush": "President" is Bush's title, not part of this role
+        for j in range(end - 1, k - 1, -1):
+            if doc[j].lower_ in lex.connectors:
+                if doc[j + 1].lower_ in lex.heads:
+                    return j
+                break
     return end
 
 
@@ -241,6 +279,9 @@ def _premodifiers(doc: Doc, role: RoleSpan, sent: Span, index: MentionIndex, lex
             continue
         if tok.text in POSSESSIVE or low in DETERMINERS or tok.text == "-":
             i -= 1
+            continue
+        if low == "and" and i - 1 >= sent.start and index.at(i - 1):
+            i -= 1  # "the Japan and Asia trade director"
             continue
         if low in lex.status_former:
             status = status or Status.FORMER
@@ -277,6 +318,14 @@ def _person_before(doc: Doc, pos: int, sent: Span, index: MentionIndex, lex: Lex
             hit = index.at(j)
             if hit and hit[2].type == EntityType.PERSON:
                 return hit[2], pattern
+            if pattern == "relative_clause":
+                # "Ken Jimbo, a Keio University professor who served as ...": back over the appositive
+                for k in range(j, max(sent.start, j - 12), -1):
+                    if doc[k].text == ",":
+                        hit = index.at(k - 1)
+                        if hit and hit[2].type == EntityType.PERSON and hit[1] == k:
+                            return hit[2], pattern
+                        break
             return None
     j = pos - 1
     if j >= sent.start and doc[j].text == ",":
@@ -289,10 +338,9 @@ def _person_before(doc: Doc, pos: int, sent: Span, index: MentionIndex, lex: Lex
 def _org_after(doc: Doc, end: int, sent: Span, index: MentionIndex, lex: Lexicon) -> tuple[Mention | None, int]:
     """``of/at/with ORG`` right after a role phrase (skipping "the" and "Washington-based")."""
     j = end
-    if j < sent.end and doc[j].lower_ == "now":
-        j += 1
     if j >= sent.end or doc[j].lower_ not in lex.org_links:
         return None, end
+    link = doc[j].lower_
     j += 1
     while j < sent.end:
         if doc[j].lower_ == "the" or doc[j].pos_ == "ADJ" and doc[j].is_lower:
@@ -302,6 +350,8 @@ def _org_after(doc: Doc, end: int, sent: Span, index: MentionIndex, lex: Lexicon
         if hit and hit[1] + 1 < sent.end and doc[hit[1]].text == "-" and doc[hit[1] + 1].lower_ == "based":
             j = hit[1] + 2
             continue
+        if hit and hit[2].type == EntityType.COUNTRY and link in {"for", "to", "from"}:
+            break  # "representative for Japan", "ambassador to Japan": the field, not the employer
         if hit and hit[2].type != EntityType.PERSON:
             return hit[2], hit[1]
         break
@@ -317,6 +367,7 @@ def _role_text(doc: Doc, role: RoleSpan, lex: Lexicon, ranks: list[str]) -> tupl
             break
     text = "".join(t.text_with_ws for t in tokens).strip()
     text = re.sub(r"\s*-\s*", "-", text)
+    text = " ".join(lex.normalise.get(w.lower(), w) if w.lower() in lex.normalise else w for w in text.split())
     if ranks:
         text = " ".join(ranks) + " " + text
     return text, status
@@ -340,8 +391,11 @@ def _claims_for_role(
     if not text or head in lex.nominee_words and nominee is None:
         return []
     status = nominee or pre.status or _status_inside(doc, role, lex) or Status.CURRENT
-    org_after, org_end = _org_after(doc, role.end, sent, index, lex)
-    org = org_after or (pre.orgs[0] if pre.orgs else None) or (pre.possessors[0] if pre.possessors else None)
+    org_after, _org_end = _org_after(doc, role.end, sent, index, lex)
+    pre_orgs = pre.orgs
+    if head in lex.field_heads:  # "a Japan expert": the country is the field
+        pre_orgs = [m for m in pre_orgs if m.type != EntityType.COUNTRY]
+    pre_org = pre_orgs[0] if pre_orgs else (pre.possessors[0] if pre.possessors else None)
 
     person, pattern = None, ""
     after = role.end + (1 if role.end < sent.end and doc[role.end].text == "," else 0)
@@ -354,24 +408,27 @@ def _claims_for_role(
             person, pattern = found
     if person is None:
         return []
-    if pattern == "relative_clause" and doc[pre.start - 1 if pre.start > 0 else 0].lower_ == "as":
+    if pattern == "relative_clause":
         status = status if status != Status.CURRENT else _tense_status(doc, pre.start, lex)
     confidence = {"title_before_name": 0.9, "appositive": 0.85, "copula": 0.8, "relative_clause": 0.75}[pattern]
     if head in lex.weak_heads:
         confidence -= 0.2
+    claims: list[RoleClaim] = []
+    if pre_org is not None and org_after is not None and status == Status.FORMER:
+        # "a former White House official at the Brookings Institution": then one, now the other
+        claims.append(RoleClaim(person, text, pre_org, status, _provenance(article, sent, pattern, confidence)))
+        tie = _provenance(article, sent, pattern, 0.7)
+        claims.append(RoleClaim(person, "affiliated", org_after, Status.CURRENT, tie))
+        return claims
+    org = org_after or pre_org
     if org is None:
         confidence -= 0.3
-    evidence = _provenance(article, sent, pattern, confidence)
-    claims = [RoleClaim(person, text, org, status, evidence)]
+    claims.append(RoleClaim(person, text, org, status, _provenance(article, sent, pattern, confidence)))
     # "X, a former White House official now at The Asia Group": a second, current tie
-    if org_after is None and org_end == role.end:
-        now_org, _ = _now_at(doc, role.end, sent, index)
-        if now_org is not None:
-            claims.append(
-                RoleClaim(
-                    person, "affiliated", now_org, Status.CURRENT, _provenance(article, sent, pattern + "_now_at", 0.7)
-                )
-            )
+    now_org, _ = _now_at(doc, role.end, sent, index)
+    if now_org is not None:
+        tie = _provenance(article, sent, pattern, 0.7)
+        claims.append(RoleClaim(person, "affiliated", now_org, Status.CURRENT, tie))
     return claims
 
 

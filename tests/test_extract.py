@@ -47,7 +47,7 @@ def test_extract_role_appositive_nominee(analyse):
 
 def test_extract_role_appositive_former_with_org_after(analyse):
     ex = analyse("Wendy Cutler, vice-president of the Asia Society Policy Institute, said the deal was fragile.")
-    assert ("Wendy Cutler", "vice-president", "Asia Society Policy Institute", Status.CURRENT) in roles(ex)
+    assert ("Wendy Cutler", "vice president", "Asia Society Policy Institute", Status.CURRENT) in roles(ex)
 
 
 def test_extract_role_former_status(analyse):

@@ -379,6 +379,32 @@ def extract_roles(doc: Doc, article: Article, index: MentionIndex) -> list[RoleC
     for sent in doc.sents:
         for role in _role_spans(sent, index, lex):
             claims += _claims_for_role(doc, sent, role, article, index, lex)
+        claims += _possessive_ties(doc, sent, article, index)
+    return claims
+
+
+def _possessive_ties(doc: Doc, sent: Span, article: Article, index: MentionIndex) -> list[RoleClaim]:
+    """ "North Korea's Kim Jong Un", "Ishiba's Liberal Democratic Party": a tie with no title.
+
+    Resolution drops such a tie when the same person has a titled role at the same place.
+    """
+    claims = []
+    for tok in sent:
+        if tok.text not in POSSESSIVE or tok.i + 1 >= sent.end:
+            continue
+        owner, owned = index.at(tok.i - 1), index.at(tok.i + 1)
+        if owner is None or owned is None or owner[1] != tok.i or owned[0] != tok.i + 1:
+            continue
+        owner_m, owned_m = owner[2], owned[2]
+        if owner_m.type == EntityType.COUNTRY and owner_m.via == "name" and owned_m.type == EntityType.PERSON:
+            person, org = owned_m, owner_m
+        elif owner_m.type == EntityType.PERSON and owned_m.type == EntityType.ORGANIZATION:
+            person, org = owner_m, owned_m
+        else:
+            continue
+        party = "party" in f"{org.name} {org.gazetteer_key or ''}".lower()
+        tie = "member" if party else "affiliated"  # "Ishiba's Liberal Democratic Party"
+        claims.append(RoleClaim(person, tie, org, Status.CURRENT, _provenance(article, sent, "possessive_tie", 0.55)))
     return claims
 
 

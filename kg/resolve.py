@@ -10,10 +10,13 @@ entity keys: a person acting in a policy stands for the state they serve.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
 
 from .gazetteer import Gazetteer, entity_key, load_gazetteer
 from .models import (
@@ -32,6 +35,19 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return " ".join(re.sub(r"[^\w\s-]", " ", text).split())
+
+
+@lru_cache(maxsize=1)
+def _spun_words() -> dict[str, str]:
+    with resources.files("kg.data").joinpath("spun_synonyms.json").open(encoding="utf-8") as f:
+        return {k: v for k, v in json.load(f).items() if not k.startswith("_")}
+
+
+def unspin(name: str) -> str:
+    """The name with words that text spinners substitute mapped back ("White Home" -> "White House")."""
+    words = _spun_words()
+    out = name.split()
+    return " ".join(words.get(w.lower(), w) for w in out)
 
 
 def _tokens(name: str) -> frozenset[str]:
@@ -66,12 +82,11 @@ class Resolver:
         toks = _tokens(mention.name)
         if toks in self._full_people:
             return entity_key(EntityType.PERSON, self._canonical_person(toks))
-        if len(toks) == 1:
-            (word,) = toks
-            local = [p for p in article_people if word in p]
-            pool = local or [p for p in self._full_people if word in p]
-            if len(set(pool)) == 1:
-                return entity_key(EntityType.PERSON, self._canonical_person(pool[0]))
+        # a part of a longer name: the surname alone, "Rapp-Hooper" for "Mira Rapp-Hooper"
+        local = [p for p in article_people if toks < p]
+        pool = local or [p for p in self._full_people if toks < p]
+        if len(set(pool)) == 1:
+            return entity_key(EntityType.PERSON, self._canonical_person(pool[0]))
         return entity_key(EntityType.PERSON, mention.name)
 
     def _canonical_person(self, toks: frozenset[str]) -> str:
@@ -105,11 +120,24 @@ class Resolver:
                     acronyms[found.group(1)] = m.name
         return acronyms
 
-    def _org_key(self, mention: Mention, article_people: list[frozenset[str]]) -> str:
+    @staticmethod
+    def _longer_org_name(name: str, article_orgs: list[str]) -> str | None:
+        """ "Nippon" after "Nippon Steel": a short form of one longer organisation name in the article."""
+        words = name.split()
+        if len(words) > 2:
+            return None
+        longer = {o for o in article_orgs if o.split()[: len(words)] == words and len(o.split()) > len(words)}
+        return longer.pop() if len(longer) == 1 else None
+
+    def _org_key(self, mention: Mention, article_people: list[frozenset[str]], article_orgs: list[str]) -> str:
         name = self._acronyms.get(mention.name, mention.name)
-        hit = self.gaz.lookup(name)
-        if hit:
-            return hit[0].key
+        for candidate in (name, unspin(name)):
+            hit = self.gaz.lookup(candidate, EntityType.ORGANIZATION) or self.gaz.lookup(candidate)
+            if hit:
+                return hit[0].key
+        longer = self._longer_org_name(name, article_orgs)
+        if longer:
+            return self._org_key(Mention(mention.surface, longer, mention.type, mention.start, mention.end), [], [])
         # spaCy's small model often calls a politician an organisation ("Trump", "Ishiba")
         toks = _tokens(name)
         if len(toks) <= 3 and any(toks <= p for p in article_people):
@@ -124,8 +152,9 @@ class Resolver:
             article_people = [
                 _tokens(m.name) for m in ex.mentions if m.type == EntityType.PERSON and len(m.name.split()) >= 2
             ]
+            article_orgs = sorted({m.name for m in ex.mentions if m.type == EntityType.ORGANIZATION})
             for m in ex.mentions:
-                key = self.key_for(m, article_people)
+                key = self.key_for(m, article_people, article_orgs)
                 self.key_of[(ex.article.content_hash, m.start)] = key
                 self.articles[key].add(ex.article.content_hash)
                 if m.via == "name":
@@ -154,12 +183,12 @@ class Resolver:
                     if key == other:
                         self.key_of[ref] = keep
 
-    def key_for(self, m: Mention, article_people: list[frozenset[str]]) -> str:
+    def key_for(self, m: Mention, article_people: list[frozenset[str]], article_orgs: list[str]) -> str:
         if m.gazetteer_key:
             return m.gazetteer_key
         if m.type == EntityType.PERSON:
             return self._person_key(m, article_people)
-        return self._org_key(m, article_people)
+        return self._org_key(m, article_people, article_orgs)
 
     def key(self, article: str, m: Mention) -> str:
         return self.key_of[(article, m.start)]
@@ -227,6 +256,7 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
             if actor and target and actor != target:
                 policies.append(PolicyFact(actor, claim.policy, target, claim.provenance))
 
+    roles = _without_redundant_ties(roles, resolver)
     roles = _strongest(roles, lambda f: (f.person, f.role, f.org, f.status, f.provenance.article, f.provenance.start))
     policies = _strongest(policies, lambda f: (f.actor, f.policy, f.target, f.provenance.article, f.provenance.start))
     for fact in roles:
@@ -238,6 +268,14 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
     entities = [_entity(key, resolver) for key in sorted(resolver.articles)]
     articles = tuple(ex.article for ex in extractions)
     return KnowledgeBase(articles, tuple(sorted(entities, key=lambda e: e.key)), tuple(roles), tuple(policies))
+
+
+def _without_redundant_ties(roles: list[RoleFact], resolver: Resolver) -> list[RoleFact]:
+    """An untitled tie says nothing new where the person has a title at the same place."""
+    untitled = {"affiliated", "member"}
+    titled = {(r.person, r.org) for r in roles if r.role not in untitled}
+    titled |= {(r.person, resolver.gaz.state_of(r.org)) for r in roles if r.role not in untitled}
+    return [r for r in roles if r.role not in untitled or (r.person, r.org) not in titled]
 
 
 def _strongest(facts: list, key) -> list:

@@ -40,7 +40,7 @@ DATA = Path(__file__).resolve().parent.parent / "kg" / "data"
 QID_RE = re.compile(r"^Q\d+$")
 ISO2_RE = re.compile(r"^[A-Z]{2}$")
 
-COUNTRY_KINDS = {"state", "territory"}
+COUNTRY_KINDS = {"state", "territory", "former_state"}
 ORG_KINDS = {"international", "government", "military", "party", "think_tank", "company", "media", "university"}
 
 # Surface form -> set of "file:name" entries allowed to share it.  Keep this

@@ -47,6 +47,7 @@ class Lexicon:
     triggers: dict[str, str]
     phrases: dict[tuple[str, ...], str]
     symmetric: frozenset[str]
+    actor_preps: dict[str, set[str]]
     spending_terms: tuple[tuple[str, ...], ...]
     demand_words: frozenset[str]
     negation_words: frozenset[str]
@@ -75,6 +76,7 @@ def lexicon() -> Lexicon:
         triggers=dict(policy["words"]),
         phrases={tuple(p.split()): k for p, k in policy["phrases"].items()},
         symmetric=frozenset(policy["symmetric"]),
+        actor_preps={k: set(v) for k, v in policy["actor_prepositions"].items()},
         spending_terms=tuple(tuple(t.split()) for t in policy["spending_terms"]),
         demand_words=words("demand_words", policy),
         negation_words=words("negation_words", policy),
@@ -511,10 +513,28 @@ def _mentions_in(tokens: list[Token], index: MentionIndex, exclude: set[int]) ->
     return [seen[k] for k in sorted(seen)]
 
 
-def _np_mentions(tok: Token, index: MentionIndex) -> list[Mention]:
-    """Mentions inside a noun phrase headed by ``tok``, coordinated ones included."""
-    tokens = [t for t in tok.subtree if t.dep_ not in {"relcl", "acl"} or t == tok]
-    return _mentions_in(tokens, index, set())
+CLAUSE_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "pcomp", "csubj", "parataxis", "mark"}
+CORE_DEPS = {"compound", "poss", "amod", "nmod", "conj", "cc", "appos", "case", "det", "punct", "npadvmod"}
+
+
+def _np_mentions(tok: Token, index: MentionIndex, core: bool = False) -> list[Mention]:
+    """Mentions in the noun phrase headed by ``tok``, coordinated ones included.
+
+    Clauses inside it are left out ("a deal that was meant to counter China"); with
+    ``core`` so are its prepositional phrases ("her status as a neighbour to China").
+    """
+    tokens: list[Token] = []
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        tokens.append(t)
+        for child in t.children:
+            if child.dep_ in CLAUSE_DEPS or child.pos_ == "VERB" and child.dep_ != "amod":
+                continue
+            if core and child.dep_ not in CORE_DEPS:
+                continue
+            stack.append(child)
+    return _mentions_in(sorted(tokens, key=lambda t: t.i), index, set())
 
 
 def _governing_verb(tok: Token) -> Token | None:
@@ -547,7 +567,10 @@ def _negated(trigger: Token, verb: Token | None, sent: Span, lex: Lexicon) -> bo
 def _subject(verb: Token, index: MentionIndex) -> list[Mention]:
     for child in verb.children:
         if child.dep_ in {"nsubj", "csubj"}:
-            return _np_mentions(child, index)
+            found = _np_mentions(child, index, core=True)
+            if not found and verb.dep_ == "relcl" and any(t.lower_ in {"whose", "which", "who"} for t in child.subtree):
+                return _np_mentions(verb.head, index, core=True)  # "North Korea, whose missiles threaten Japan"
+            return found
     if verb.dep_ in {"xcomp", "conj", "advcl", "pcomp"} and verb.head != verb:
         return _subject(verb.head, index)
     return []
@@ -587,81 +610,104 @@ def _triggers(sent: Span, lex: Lexicon) -> list[tuple[Token, str]]:
     return [found[i] for i in sorted(found)]
 
 
+TEMPORAL_PREPS = {"before", "after", "during", "since", "until", "following", "amid", "despite", "over", "throughout"}
+
+
 def _arguments(
     trigger: Token, verb: Token | None, key: str, sent: Span, index: MentionIndex, lex: Lexicon
 ) -> list[tuple[Mention, Mention, str, float]]:
-    """(actor, target, pattern, confidence) pairs for one trigger."""
-    is_verb = trigger.pos_ == "VERB"
+    """(actor, target, pattern, confidence) pairs for one trigger, read off the parse.
+
+    The acting side: the subject of a verb trigger, the owner of a noun trigger ("Russia's
+    invasion", "U.S. tariffs"), a "by" agent, or a "from" source ("threats from China"). The
+    targeted side: the object, or a prepositional phrase on the trigger or its verb.
+    """
+    is_verb = trigger.pos_ in {"VERB", "AUX"}
+    if is_verb and any(c.dep_ == "dobj" and _is_trigger(c, lex) for c in trigger.children):
+        return []  # "supports the alliance": the object is the fact
+    actor_preps = lex.actor_preps.get(key, set()) | {"by"}
+    passive = is_verb and any(c.dep_ in {"nsubjpass", "auxpass"} for c in trigger.children)
+    owners: list[Mention] = []
+    modifiers: list[Mention] = []
     actors: list[Mention] = []
     targets: list[Mention] = []
-    modifiers: list[Mention] = []
-    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trigger.children) if is_verb else False
-
     for child in trigger.children:
-        if child.dep_ in {"poss"}:
-            (targets if any(c.dep_ == "prep" and c.lower_ == "by" for c in trigger.children) else actors).extend(
-                _np_mentions(child, index)
-            )
+        if child.dep_ == "poss":
+            owners += _np_mentions(child, index, core=True)
         elif child.dep_ in {"compound", "amod", "nmod", "npadvmod"}:
-            modifiers += _np_mentions(child, index)
-        elif child.dep_ in {"dobj", "nsubjpass", "attr", "dative", "appos"}:
+            modifiers += _np_mentions(child, index, core=True)
+        elif child.dep_ in {"dobj", "attr", "dative", "oprd"} or child.dep_ == "nsubjpass":
             targets += _np_mentions(child, index)
-        elif child.dep_ == "prep":
-            objects = [g for g in child.children if g.dep_ in {"pobj", "pcomp"}]
-            for obj in objects:
-                found = _np_mentions(obj, index)
-                if child.lower_ == "by":
-                    actors += found
-                elif child.lower_ in {"between", "among"}:
-                    modifiers += found
-                else:
-                    targets += found
-        elif child.dep_ == "agent":
-            for obj in child.children:
-                actors += _np_mentions(obj, index)
+        elif child.dep_ in {"prep", "agent"}:
+            found = [m for obj in child.children if obj.dep_ in {"pobj", "pobj"} for m in _np_mentions(obj, index)]
+            word = child.lower_
+            if child.dep_ == "agent" or word in actor_preps:
+                actors += found
+            elif word in {"between", "among"}:
+                modifiers += found
+            elif word not in TEMPORAL_PREPS:
+                targets += found
+
+    symmetric = key in lex.symmetric
+    if symmetric and len(modifiers) >= 2:  # "the U.S.-Japan alliance"
+        return [(modifiers[0], other, "compound_pair", 0.8) for other in modifiers[1:]]
+    if actors and owners:  # "Ukraine's invasion by Russia": the owner is the one acted on
+        targets = targets or owners
+    else:
+        actors = actors or owners
+    if not is_verb and modifiers:
+        if actors:
+            targets = targets or modifiers
+        else:
+            actors = modifiers[:1]  # "U.S. tariffs", "US allies"
+            targets = targets or modifiers[1:]
     if is_verb and not passive:
         actors = actors or _subject(trigger, index)
+    elif passive:
+        targets = targets or _subject_passive(trigger, index)
     elif verb is not None and _argument_of(trigger, verb):
+        actors += [m for c in verb.children if c.dep_ == "agent" for o in c.children for m in _np_mentions(o, index)]
+        as_role = trigger.dep_ == "pobj" and trigger.head.lower_ == "as"
+        objects = [m for c in verb.children if c.dep_ == "dobj" and c != trigger for m in _np_mentions(c, index)]
+        if as_role and objects:
+            # "identifying China as a military threat": the object is the actor, the subject the target
+            return [(a, t, "trigger_as", 0.6) for a in objects[:1] for t in _subject(verb, index)]
+        if actors and not targets:
+            targets = _subject(verb, index)  # "faced with threats from China, Japan ..."
         actors = actors or _subject(verb, index)
         if not targets:
             for child in verb.children:
-                if child.dep_ == "prep" and child.lower_ not in {"by", "in", "at", "during", "after", "before"}:
-                    for obj in child.children:
-                        if obj.dep_ == "pobj":
-                            targets += _np_mentions(obj, index)
-                elif child.dep_ == "dobj" and child != trigger:
-                    targets += _np_mentions(child, index)
-    if passive:
-        targets = targets or _subject_passive(trigger, index)
+                if child.dep_ == "prep" and child.lower_ not in TEMPORAL_PREPS | {"by", "in", "at"}:
+                    targets += [m for obj in child.children if obj.dep_ == "pobj" for m in _np_mentions(obj, index)]
+            targets += objects
+    pattern = "trigger_" + ("verb" if is_verb else "noun")
+    return [(actor, target, pattern, 0.7) for actor in actors for target in targets]
 
-    pairs: list[tuple[Mention, Mention, str, float]] = []
-    symmetric = key in lex.symmetric
-    if symmetric and len(modifiers) >= 2:
-        first = modifiers[0]
-        pairs += [(first, other, "compound_pair", 0.8) for other in modifiers[1:]]
-        return pairs
-    if modifiers and not actors:
-        actors = modifiers[:1]
-        targets = targets or modifiers[1:]
-    elif modifiers and not targets:
-        targets = modifiers
-    for actor in actors[:1]:
-        for target in targets:
-            pairs.append((actor, target, "trigger_" + ("verb" if is_verb else "noun"), 0.7))
-    return pairs
+
+def _is_trigger(tok: Token, lex: Lexicon) -> bool:
+    return (lex.triggers.get(tok.lemma_.lower()) or lex.triggers.get(tok.lower_)) is not None
 
 
 def _argument_of(trigger: Token, verb: Token) -> bool:
-    """The trigger is the verb's object ("imposed tariffs") or in a phrase on the verb ("met for talks")."""
-    if trigger.head == verb and trigger.dep_ in {"dobj", "attr", "nsubjpass", "oprd"}:
-        return True
-    return trigger.dep_ == "pobj" and trigger.head.head == verb
+    """The trigger is the verb's object ("imposed tariffs"), in a phrase on the verb ("met for
+    talks"), or the head of such a phrase ("moved parts of their supply chains")."""
+    tok = trigger
+    for _ in range(2):
+        if tok.head == verb and tok.dep_ in {"dobj", "attr", "nsubjpass", "oprd"}:
+            return True
+        if tok.dep_ == "pobj" and tok.head.head == verb and tok.head.lower_ not in TEMPORAL_PREPS:
+            return True
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of":
+            tok = tok.head.head
+            continue
+        return False
+    return False
 
 
 def _subject_passive(verb: Token, index: MentionIndex) -> list[Mention]:
     for child in verb.children:
         if child.dep_ == "nsubjpass":
-            return _np_mentions(child, index)
+            return _np_mentions(child, index, core=True)
     return []
 
 

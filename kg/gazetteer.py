@@ -25,6 +25,7 @@ class GazetteerEntry:
     demonyms: tuple[str, ...] = ()
     capitals: tuple[str, ...] = ()
     metonyms: tuple[str, ...] = ()
+    kind: str = ""  # organisations: international, government, military, party, think_tank, company, ...
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,11 @@ class Gazetteer:
     def get(self, key: str) -> GazetteerEntry | None:
         return self.entries.get(key)
 
+    def is_international(self, key: str) -> bool:
+        """An international body (NATO, the EU, the TPP) that acts in policies like a state."""
+        entry = self.entries.get(key)
+        return entry is not None and entry.kind == "international"
+
     def state_of(self, key: str) -> str | None:
         """The country key a body or person belongs to (the key itself for a country)."""
         entry = self.entries.get(key)
@@ -122,6 +128,7 @@ def load_gazetteer() -> Gazetteer:
                 aliases=tuple(o.get("aliases", [])) + tuple(o.get("case_sensitive_aliases", [])),
                 wikidata=o.get("wikidata"),
                 part_of=_country_key(o.get("part_of")),
+                kind=o.get("kind", ""),
             )
         )
     for p in _read("people.json"):

@@ -207,6 +207,8 @@ def _person_states(roles: list[RoleFact], resolver: Resolver) -> dict[str, str]:
     best: dict[str, tuple[float, str]] = {}
     for r in roles:
         state = resolver.gaz.state_of(r.org) if not r.org.startswith("country:") else r.org
+        if state is None and resolver.gaz.is_international(r.org):
+            state = r.org  # an international body: a NATO secretary general acts for NATO
         if state is None or r.status != Status.CURRENT:
             continue
         score = r.provenance.confidence
@@ -295,8 +297,7 @@ def _policy_party(key: str, resolver: Resolver, states: dict[str, str]) -> str |
     state = resolver.state_of(key, states)
     if state:
         return state
-    entry = resolver.gaz.get(key)
-    if entry is not None and entry.type == EntityType.ORGANIZATION:
+    if resolver.gaz.is_international(key):
         return key  # an international body (NATO, the Trans-Pacific Partnership)
     return None
 

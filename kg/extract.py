@@ -639,7 +639,7 @@ def _arguments(
         elif child.dep_ in {"dobj", "attr", "dative", "oprd"} or child.dep_ == "nsubjpass":
             targets += _np_mentions(child, index)
         elif child.dep_ in {"prep", "agent"}:
-            found = [m for obj in child.children if obj.dep_ in {"pobj", "pobj"} for m in _np_mentions(obj, index)]
+            found = [m for obj in child.children if obj.dep_ == "pobj" for m in _np_mentions(obj, index)]
             word = child.lower_
             if child.dep_ == "agent" or word in actor_preps:
                 actors += found

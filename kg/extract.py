@@ -41,6 +41,8 @@ class Lexicon:
     status_nominee: frozenset[str]
     org_links: frozenset[str]
     field_heads: frozenset[str]
+    rank_only_before: dict[str, frozenset[str]]
+    state_titles: frozenset[str]
     org_words: frozenset[str]
     normalise: dict[str, str]
     copulas: tuple[tuple[str, ...], ...]
@@ -70,6 +72,8 @@ def lexicon() -> Lexicon:
         status_nominee=words("status_nominee"),
         org_links=words("org_links"),
         field_heads=words("field_heads"),
+        rank_only_before={k: frozenset(v) for k, v in roles["rank_only_before"].items()},
+        state_titles=words("state_titles"),
         org_words=words("org_words"),
         normalise=dict(roles["normalise"]),
         copulas=tuple(sorted((tuple(c.split()) for c in roles["copulas"]), key=len, reverse=True)),
@@ -184,6 +188,9 @@ def _role_spans(sent: Span, index: MentionIndex, lex: Lexicon) -> list[RoleSpan]
             prev = doc[start - 1]
             if index.at(prev.i) or prev.is_punct and prev.text != "-":
                 break
+            allowed_after = lex.rank_only_before.get(prev.lower_)
+            if allowed_after is not None and doc[start].lower_ not in allowed_after:
+                break  # "under President Bush": a preposition, not "under secretary"
             if prev.lower_ in lex.rank | lex.domains | lex.heads or prev.text == "-":
                 start -= 1
                 continue
@@ -289,7 +296,7 @@ def _premodifiers(doc: Doc, role: RoleSpan, sent: Span, index: MentionIndex, lex
             status = status or Status.FORMER
             i -= 1
             continue
-        if low in lex.rank:
+        if low in lex.rank and low not in lex.rank_only_before:
             ranks.insert(0, tok.text)
             i -= 1
             continue
@@ -450,6 +457,8 @@ def _claims_for_role(
         return claims
     org = org_after or pre_org
     if org is None:
+        if not {w.lower() for w in text.split()} & lex.state_titles:
+            return claims  # a bare "trade chief": resolution can only guess whose, so say nothing
         confidence -= 0.3
     claims.append(RoleClaim(person, text, org, status, _provenance(article, sent, pattern, confidence)))
     # "X, a former White House official now at The Asia Group": a second, current tie

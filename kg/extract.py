@@ -50,6 +50,9 @@ class Lexicon:
     phrases: dict[tuple[str, ...], str]
     symmetric: frozenset[str]
     actor_preps: dict[str, set[str]]
+    venue_preps: dict[str, set[str]]
+    venue_exempt: frozenset[str]
+    excluded_context: dict[str, frozenset[str]]
     spending_terms: tuple[tuple[str, ...], ...]
     demand_words: frozenset[str]
     negation_words: frozenset[str]
@@ -81,6 +84,9 @@ def lexicon() -> Lexicon:
         phrases={tuple(p.split()): k for p, k in policy["phrases"].items()},
         symmetric=frozenset(policy["symmetric"]),
         actor_preps={k: set(v) for k, v in policy["actor_prepositions"].items()},
+        venue_preps={k: set(v) for k, v in policy["venue_prepositions"].items()},
+        venue_exempt=words("venue_exempt", policy),
+        excluded_context={k: frozenset(v) for k, v in policy["excluded_context"].items()},
         spending_terms=tuple(tuple(t.split()) for t in policy["spending_terms"]),
         demand_words=words("demand_words", policy),
         negation_words=words("negation_words", policy),
@@ -292,6 +298,12 @@ def _premodifiers(doc: Doc, role: RoleSpan, sent: Span, index: MentionIndex, lex
         if low == "and" and i - 1 >= sent.start and index.at(i - 1):
             i -= 1  # "the Japan and Asia trade director"
             continue
+        if low == "whose" and i - 2 >= sent.start and doc[i - 1].text == ",":
+            antecedent = index.at(i - 2)  # "The European Union, whose trade chief ..."
+            if antecedent and antecedent[2].type != EntityType.PERSON:
+                possessors.append(antecedent[2])
+            i -= 1
+            break
         if low in lex.status_former:
             status = status or Status.FORMER
             i -= 1
@@ -591,7 +603,10 @@ def extract_policies(doc: Doc, article: Article, index: MentionIndex) -> list[Po
     for sent in doc.sents:
         if not any(index.at(t.i) for t in sent):
             continue
+        lowers = {t.lower_ for t in sent}
         for trigger, key in _triggers(sent, lex):
+            if trigger.pos_ == "VERB" and lowers & lex.excluded_context.get(key, frozenset()):
+                continue
             verb = _governing_verb(trigger)
             if _negated(trigger, verb, sent, lex):
                 continue
@@ -635,6 +650,7 @@ def _arguments(
     if is_verb and any(c.dep_ == "dobj" and _is_trigger(c, lex) for c in trigger.children):
         return []  # "supports the alliance": the object is the fact
     actor_preps = lex.actor_preps.get(key, set()) | {"by"}
+    ignored = TEMPORAL_PREPS | (set() if trigger.lemma_.lower() in lex.venue_exempt else lex.venue_preps.get(key, set()))
     passive = is_verb and any(c.dep_ in {"nsubjpass", "auxpass"} for c in trigger.children)
     owners: list[Mention] = []
     modifiers: list[Mention] = []
@@ -654,7 +670,7 @@ def _arguments(
                 actors += found
             elif word in {"between", "among"}:
                 modifiers += found
-            elif word not in TEMPORAL_PREPS:
+            elif word not in ignored:
                 targets += found
 
     symmetric = key in lex.symmetric
@@ -674,7 +690,8 @@ def _arguments(
         actors = actors or _subject(trigger, index)
     elif passive:
         targets = targets or _subject_passive(trigger, index)
-    elif verb is not None and _argument_of(trigger, verb):
+    elif verb is not None and _argument_of(trigger, verb) and not _is_trigger(verb, lex):
+        # (a verb that is a trigger itself speaks for both: "withdrew from talks with Japan")
         actors += [m for c in verb.children if c.dep_ == "agent" for o in c.children for m in _np_mentions(o, index)]
         as_role = trigger.dep_ == "pobj" and trigger.head.lower_ == "as"
         objects = [m for c in verb.children if c.dep_ == "dobj" and c != trigger for m in _np_mentions(c, index)]
@@ -686,7 +703,7 @@ def _arguments(
         actors = actors or _subject(verb, index)
         if not targets:
             for child in verb.children:
-                if child.dep_ == "prep" and child.lower_ not in TEMPORAL_PREPS | {"by", "in", "at"}:
+                if child.dep_ == "prep" and child.lower_ not in ignored | {"by", "in", "at"}:
                     targets += [m for obj in child.children if obj.dep_ == "pobj" for m in _np_mentions(obj, index)]
             targets += objects
     pattern = "trigger_" + ("verb" if is_verb else "noun")

@@ -650,7 +650,8 @@ def _arguments(
     if is_verb and any(c.dep_ == "dobj" and _is_trigger(c, lex) for c in trigger.children):
         return []  # "supports the alliance": the object is the fact
     actor_preps = lex.actor_preps.get(key, set()) | {"by"}
-    ignored = TEMPORAL_PREPS | (set() if trigger.lemma_.lower() in lex.venue_exempt else lex.venue_preps.get(key, set()))
+    venues = set() if trigger.lemma_.lower() in lex.venue_exempt else lex.venue_preps.get(key, set())
+    ignored = TEMPORAL_PREPS | venues
     passive = is_verb and any(c.dep_ in {"nsubjpass", "auxpass"} for c in trigger.children)
     owners: list[Mention] = []
     modifiers: list[Mention] = []

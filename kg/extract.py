@@ -57,6 +57,7 @@ class Lexicon:
     demand_words: frozenset[str]
     negation_words: frozenset[str]
     hypothetical: frozenset[str]
+    denial_words: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +92,7 @@ def lexicon() -> Lexicon:
         demand_words=words("demand_words", policy),
         negation_words=words("negation_words", policy),
         hypothetical=words("hypothetical_markers", policy),
+        denial_words=words("denial_words", policy),
     )
 
 
@@ -171,6 +173,14 @@ class MentionIndex:
     def at(self, i: int) -> tuple[int, int, Mention] | None:
         return self.by_token.get(i)
 
+    def person_before(self, i: int, window: int = 60) -> Mention | None:
+        """The nearest person named before token ``i`` (within ``window`` tokens): what "he" refers to."""
+        for j in range(i - 1, max(-1, i - window), -1):
+            hit = self.by_token.get(j)
+            if hit and hit[2].type == EntityType.PERSON:
+                return hit[2]
+        return None
+
 
 # --------------------------------------------------------------------------- roles
 
@@ -186,8 +196,7 @@ def _role_spans(sent: Span, index: MentionIndex, lex: Lexicon) -> list[RoleSpan]
     doc = sent.doc
     spans: dict[tuple[int, int], RoleSpan] = {}
     for tok in sent:
-        low = tok.lower_
-        if low not in lex.heads or index.at(tok.i) or tok.pos_ in {"VERB", "AUX"}:
+        if not _is_head(tok, lex) or index.at(tok.i) or tok.pos_ in {"VERB", "AUX"}:
             continue
         start = tok.i
         while start - 1 >= sent.start:
@@ -215,6 +224,12 @@ def _role_spans(sent: Span, index: MentionIndex, lex: Lexicon) -> list[RoleSpan]
             continue
         merged.append(span)
     return merged
+
+
+def _is_head(tok: Token, lex: Lexicon) -> bool:
+    """A title word, singular or plural ("Ministers" is tagged a proper noun and keeps its s)."""
+    low = tok.lower_
+    return low in lex.heads or tok.lemma_.lower() in lex.heads or low.endswith("s") and low[:-1] in lex.heads
 
 
 def _extend_right(doc: Doc, k: int, limit: int, index: MentionIndex, lex: Lexicon) -> int:
@@ -447,8 +462,12 @@ def _claims_for_role(
     person, pattern = None, ""
     after = role.end + (1 if role.end < sent.end and doc[role.end].text == "," else 0)
     hit = index.at(after)
+    coordinated: list[Mention] = []
     if org_after is None and hit and hit[0] == after and hit[2].type == EntityType.PERSON:
         person, pattern = hit[2], "title_before_name"
+        coordinated = _coordinated_people(doc, hit[1], sent, index)
+        if coordinated:  # "Foreign Ministers Penny Wong and Wang Yi": each holds the title
+            text = _singular_title(doc, role, text)
     else:
         found = _person_before(doc, pre.start, sent, index, lex)
         if found:
@@ -473,12 +492,39 @@ def _claims_for_role(
             return claims  # a bare "trade chief": resolution can only guess whose, so say nothing
         confidence -= 0.3
     claims.append(RoleClaim(person, text, org, status, _provenance(article, sent, pattern, confidence)))
+    for other in coordinated:
+        # the organisation written before a coordinated title is shared only when it is no country
+        shared = org if org is not None and org.type != EntityType.COUNTRY else None
+        if shared is not None or {w.lower() for w in text.split()} & lex.state_titles:
+            evidence = _provenance(article, sent, "coordinated_titles", confidence - 0.1)
+            claims.append(RoleClaim(other, text, shared, status, evidence))
     # "X, a former White House official now at The Asia Group": a second, current tie
     now_org, _ = _now_at(doc, role.end, sent, index)
     if now_org is not None:
         tie = _provenance(article, sent, pattern, 0.7)
         claims.append(RoleClaim(person, "affiliated", now_org, Status.CURRENT, tie))
     return claims
+
+
+def _coordinated_people(doc: Doc, end: int, sent: Span, index: MentionIndex) -> list[Mention]:
+    """People listed after the first one: "A and B", "A, B and C"."""
+    people: list[Mention] = []
+    j = end
+    while j + 1 < sent.end and doc[j].text in {",", "and"}:
+        j += 2 if doc[j].text == "," and doc[j + 1].lower_ == "and" else 1
+        hit = index.at(j)
+        if not hit or hit[0] != j or hit[2].type != EntityType.PERSON:
+            break
+        people.append(hit[2])
+        j = hit[1]
+    return people
+
+
+def _singular_title(doc: Doc, role: RoleSpan, text: str) -> str:
+    head = doc[role.head].text
+    if head.lower().endswith("s") and head.lower()[:-1] in lexicon().heads:
+        return re.sub(rf"\b{re.escape(head)}\b", head[:-1], text)
+    return text
 
 
 def _now_at(doc: Doc, end: int, sent: Span, index: MentionIndex) -> tuple[Mention | None, int]:
@@ -578,15 +624,20 @@ def _negated(trigger: Token, verb: Token | None, sent: Span, lex: Lexicon) -> bo
                 return True
             if child.lower_ in lex.hypothetical and child.dep_ in {"aux", "mark"}:
                 return True
-    # a conditional clause: "if Washington imposed tariffs"
+    # a conditional clause ("if Washington imposed tariffs") or a reported denial
     for t in trigger.ancestors:
         if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in t.children):
+            return True
+        if t.lemma_.lower() in lex.denial_words:
             return True
     return False
 
 
 def _subject(verb: Token, index: MentionIndex) -> list[Mention]:
     for child in verb.children:
+        if child.dep_ == "nsubj" and child.lower_ in {"he", "she"}:
+            person = index.person_before(child.i)  # "He imposed tariffs": the last person named
+            return [person] if person else []
         if child.dep_ in {"nsubj", "csubj"}:
             found = _np_mentions(child, index, core=True)
             if not found and verb.dep_ == "relcl" and any(t.lower_ in {"whose", "which", "who"} for t in child.subtree):

@@ -94,3 +94,83 @@ def test_extract_provenance_points_into_the_article(analyse):
     text = ex.article.text
     assert text[claim.provenance.start : claim.provenance.end] == claim.provenance.evidence
     assert 0 < claim.provenance.confidence <= 1
+
+
+def test_extract_role_coordinated_titles_each_person(analyse):
+    found = roles(analyse("Foreign Ministers Penny Wong and Wang Yi met in Beijing."))
+    assert {(p, r) for p, r, _o, _s in found} == {("Penny Wong", "foreign minister"), ("Wang Yi", "foreign minister")}
+
+
+def test_extract_role_former_then_now_at(analyse):
+    found = roles(analyse("Mira Rapp-Hooper, a former White House official at the Brookings Institution, said so."))
+    assert ("Mira Rapp-Hooper", "official", "White House", Status.FORMER) in found
+    assert ("Mira Rapp-Hooper", "affiliated", "Brookings Institution", Status.CURRENT) in found
+
+
+def test_extract_role_relative_clause_after_appositive(analyse):
+    found = roles(analyse("Michael Green, a Japan expert who served as the top White House Asia adviser, spoke."))
+    assert ("Michael Green", "top asia adviser", "White House", Status.FORMER) in found
+    assert not any(o == "Japan" for _p, _r, o, _s in found)  # "a Japan expert": the field, not the employer
+
+
+def test_extract_role_person_name_mislabelled_org_by_ner(analyse):
+    found = roles(analyse("The delegation was led by Makoto Nishida, Secretary General of the Komeito Party."))
+    assert ("Makoto Nishida", "secretary general", "Komeito", Status.CURRENT) in found
+
+
+def test_extract_role_preposition_under_is_not_a_rank(analyse):
+    found = roles(
+        analyse(
+            "He served as senior director for Asia at the National Security Council under President George W. Bush."
+        )
+    )
+    assert not any(r.startswith("under") for _p, r, _o, _s in found)
+
+
+def test_extract_role_untitled_possessive_ties(analyse):
+    found = roles(analyse("Diplomats watched North Korea's Kim Jong Un and Ishiba's Liberal Democratic Party."))
+    assert ("Kim Jong Un", "affiliated", "North Korea", Status.CURRENT) in found
+    assert ("Ishiba", "member", "Liberal Democratic Party", Status.CURRENT) in found
+
+
+def test_extract_policy_passive_with_agent(analyse):
+    assert ("Washington", "tariff", "Japan") in policies(
+        analyse("New tariffs were imposed on Japan by Washington in April.")
+    )
+
+
+def test_extract_policy_threats_from_source_face_target(analyse):
+    found = policies(analyse("Faced with threats from China and Russia, Japan is rearming."))
+    assert {("China", "security_threat", "Japan"), ("Russia", "security_threat", "Japan")} <= found
+
+
+def test_extract_policy_object_as_threat(analyse):
+    assert ("China", "security_threat", "Tokyo") in policies(
+        analyse("Tokyo has long identified China as a military threat.")
+    )
+
+
+def test_extract_policy_pronoun_subject_is_last_person(analyse):
+    assert ("Trump", "tariff", "Mexico") in policies(analyse("Trump spoke on Monday. He imposed tariffs on Mexico."))
+
+
+def test_extract_policy_nested_triggers_speak_once(analyse):
+    found = policies(analyse("Russia withdrew from peace treaty talks with Japan in 2022."))
+    assert ("Russia", "withdrawal", "Japan") in found
+    assert ("Russia", "diplomatic_engagement", "Japan") not in found
+
+
+def test_extract_policy_venue_is_not_a_party(analyse):
+    found = policies(analyse("NATO leaders meeting in The Hague endorsed a new target."))
+    assert not any(t in {"Hague", "The Hague", "Netherlands"} for _a, _p, t in found)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Officials denied that China had threatened Taiwan.",
+        "The rate is below the 25 percent that Trump had threatened in a letter to Tokyo.",
+    ],
+)
+def test_extract_policy_denials_and_tariff_threats_give_no_security_threat(analyse, sentence):
+    assert not any(p == "security_threat" for _a, p, _t in policies(analyse(sentence)))

@@ -46,3 +46,19 @@ def test_resolve_person_acting_in_policy_stands_for_their_state(analyse):
 def test_resolve_role_org_from_possessor_person(analyse):
     kb = resolve([analyse("Elbridge Colby, Trump's nominee for under secretary of defense, spoke in the Senate.")])
     assert any(r.person == "person:Elbridge Colby" and r.org == "country:United States" for r in kb.roles)
+
+
+def test_resolve_spun_organisation_names(analyse):
+    kb = resolve([analyse("Ishiba met the US president at the White Home, Kato told the Monetary Occasions.")])
+    orgs = keys_of(kb, "organization")
+    assert "organization:White House" in orgs and "organization:Financial Times" in orgs
+
+
+def test_resolve_short_form_of_longer_organisation_name(analyse):
+    kb = resolve([analyse("Acme Robotics Holdings raised prices. Later, Acme Robotics said demand was weak.")])
+    assert len([k for k in keys_of(kb, "organization") if "Acme" in k]) == 1
+
+
+def test_resolve_hyphenated_surname_joins_full_name(analyse):
+    kb = resolve([analyse("Mira Rapp-Hooper wrote the memo. Rapp-Hooper said it was urgent.")])
+    assert keys_of(kb, "person") == {"person:Mira Rapp-Hooper"}

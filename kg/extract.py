@@ -164,6 +164,7 @@ class MentionIndex:
     """Which mention covers a token, for one parsed document."""
 
     def __init__(self, doc: Doc, mentions: dict[int, Mention]) -> None:
+        self.titles: list[tuple[int, frozenset[str], Mention]] = []  # (char offset, title words, person)
         self.by_token: dict[int, tuple[int, int, Mention]] = {}
         for ent in doc.ents:
             if ent.start in mentions:
@@ -172,6 +173,11 @@ class MentionIndex:
 
     def at(self, i: int) -> tuple[int, int, Mention] | None:
         return self.by_token.get(i)
+
+    def titled_person(self, words: set[str], char: int) -> Mention | None:
+        """The person last given a title with these words before ``char``: "the president"."""
+        found = [(c, p) for c, title, p in self.titles if c <= char and words <= title]
+        return max(found, key=lambda x: x[0])[1] if found else None
 
     def person_before(self, i: int, window: int = 60) -> Mention | None:
         """The nearest person named before token ``i`` (within ``window`` tokens): what "he" refers to."""
@@ -638,6 +644,11 @@ def _subject(verb: Token, index: MentionIndex) -> list[Mention]:
         if child.dep_ == "nsubj" and child.lower_ in {"he", "she"}:
             person = index.person_before(child.i)  # "He imposed tariffs": the last person named
             return [person] if person else []
+        if child.dep_ == "nsubj" and _is_head(child, lexicon()) and not _np_mentions(child, index, core=True):
+            # "the president imposed tariffs": the person the article gave that title
+            title = {t.lower_ for t in child.subtree if t.dep_ in {"compound", "amod"} or t == child}
+            person = index.titled_person(title, child.idx) if any(t.lower_ == "the" for t in child.children) else None
+            return [person] if person else []
         if child.dep_ in {"nsubj", "csubj"}:
             found = _np_mentions(child, index, core=True)
             if not found and verb.dep_ == "relcl" and any(t.lower_ in {"whose", "which", "who"} for t in child.subtree):
@@ -844,6 +855,7 @@ def extract(doc: Doc, article: Article) -> ArticleExtraction:
     mentions = find_mentions(doc)
     index = MentionIndex(doc, mentions)
     roles = extract_roles(doc, article, index)
+    index.titles = [(r.provenance.start, frozenset(r.role.lower().split()), r.person) for r in roles]
     policies = extract_policies(doc, article, index)
     ordered = tuple(mentions[k] for k in sorted(mentions))
     return ArticleExtraction(article, ordered, tuple(roles), tuple(policies))

@@ -174,3 +174,8 @@ def test_extract_policy_venue_is_not_a_party(analyse):
 )
 def test_extract_policy_denials_and_tariff_threats_give_no_security_threat(analyse, sentence):
     assert not any(p == "security_threat" for _a, p, _t in policies(analyse(sentence)))
+
+
+def test_extract_policy_definite_title_refers_to_titled_person(analyse):
+    found = policies(analyse("President Donald Trump spoke on Monday. Later the president imposed tariffs on Mexico."))
+    assert ("Donald Trump", "tariff", "Mexico") in found

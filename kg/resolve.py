@@ -37,6 +37,16 @@ def _fold(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s-]", " ", text).split())
 
 
+def _part_of_name(short: frozenset[str], full: frozenset[str]) -> bool:
+    """"Harris" or "S. Jaishankar" names the person "Tobias Harris" / "Subrahmanyam Jaishankar"."""
+    if short == full or len(short) > len(full):
+        return False
+    initials = {t for t in short if len(t) == 1}
+    words = short - initials
+    rest = full - words
+    return bool(words) and words <= full and all(any(r.startswith(i) for r in rest) for i in initials)
+
+
 @lru_cache(maxsize=1)
 def _spun_words() -> dict[str, str]:
     with resources.files("kg.data").joinpath("spun_synonyms.json").open(encoding="utf-8") as f:
@@ -80,13 +90,16 @@ class Resolver:
         if hit:
             return hit[0].key
         toks = _tokens(mention.name)
-        if toks in self._full_people:
+        has_initial = any(len(t) == 1 for t in toks)
+        if toks in self._full_people and not has_initial:
             return entity_key(EntityType.PERSON, self._canonical_person(toks))
         # a part of a longer name: the surname alone, "Rapp-Hooper" for "Mira Rapp-Hooper"
-        local = [p for p in article_people if toks < p]
-        pool = local or [p for p in self._full_people if toks < p]
+        local = [p for p in article_people if _part_of_name(toks, p)]
+        pool = local or [p for p in self._full_people if _part_of_name(toks, p)]
         if len(set(pool)) == 1:
             return entity_key(EntityType.PERSON, self._canonical_person(pool[0]))
+        if toks in self._full_people:
+            return entity_key(EntityType.PERSON, self._canonical_person(toks))
         return entity_key(EntityType.PERSON, mention.name)
 
     def _canonical_person(self, toks: frozenset[str]) -> str:

@@ -62,3 +62,8 @@ def test_resolve_short_form_of_longer_organisation_name(analyse):
 def test_resolve_hyphenated_surname_joins_full_name(analyse):
     kb = resolve([analyse("Mira Rapp-Hooper wrote the memo. Rapp-Hooper said it was urgent.")])
     assert keys_of(kb, "person") == {"person:Mira Rapp-Hooper"}
+
+
+def test_resolve_initials_join_full_name(analyse):
+    kb = resolve([analyse("Analyst Rahul Menon spoke first. Later R. Menon said trade talks would resume.")])
+    assert keys_of(kb, "person") == {"person:Rahul Menon"}

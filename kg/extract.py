@@ -42,6 +42,7 @@ class Lexicon:
     org_links: frozenset[str]
     field_heads: frozenset[str]
     rank_only_before: dict[str, frozenset[str]]
+    role_verbs: dict[str, str]
     state_titles: frozenset[str]
     org_words: frozenset[str]
     normalise: dict[str, str]
@@ -77,6 +78,7 @@ def lexicon() -> Lexicon:
         org_links=words("org_links"),
         field_heads=words("field_heads"),
         rank_only_before={k: frozenset(v) for k, v in roles["rank_only_before"].items()},
+        role_verbs=dict(roles["role_verbs"]),
         state_titles=words("state_titles"),
         org_words=words("org_words"),
         normalise=dict(roles["normalise"]),
@@ -422,6 +424,42 @@ def extract_roles(doc: Doc, article: Article, index: MentionIndex) -> list[RoleC
         for role in _role_spans(sent, index, lex):
             claims += _claims_for_role(doc, sent, role, article, index, lex)
         claims += _possessive_ties(doc, sent, article, index)
+        claims += _verb_roles(doc, sent, article, index, lex)
+    return claims
+
+
+def _verb_roles(doc: Doc, sent: Span, article: Article, index: MentionIndex, lex: Lexicon) -> list[RoleClaim]:
+    """ "Orysia Lutsevych, who heads the Ukraine Forum at Chatham House": a role named by a verb."""
+    claims = []
+    for verb in sent:
+        title = lex.role_verbs.get(verb.lemma_.lower())
+        if title is None or verb.i < sent.start + 3 or doc[verb.i - 1].lower_ != "who" or doc[verb.i - 2].text != ",":
+            continue
+        hit = index.at(verb.i - 3)
+        if not hit or hit[2].type != EntityType.PERSON:
+            continue
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is None:
+            continue
+        org: Mention | None = None
+        for prep in [
+            c for c in (*verb.children, *obj.children) if c.dep_ == "prep" and c.lower_ in {"at", "of", "for"}
+        ]:
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            found = index.at(pobj.i) if pobj is not None else None
+            if org is None and found and found[2].type != EntityType.PERSON:
+                org = found[2]  # "... at Chatham House": the employer
+        obj_hit = index.at(obj.i)
+        if org is None and obj_hit and obj_hit[2].type != EntityType.PERSON:
+            role, org = title, obj_hit[2]  # "who chairs the Hudson Institute"
+        else:
+            words = [t for t in obj.subtree if t.dep_ not in CLAUSE_DEPS and not (t.dep_ == "prep" and t.head == obj)]
+            words = [t for t in words if not any(t in p.subtree for p in obj.children if p.dep_ == "prep")]
+            role = f"{title} of " + "".join(t.text_with_ws for t in sorted(words, key=lambda t: t.i)).strip()
+        if org is None:
+            continue
+        status = Status.FORMER if verb.tag_ == "VBD" else Status.CURRENT
+        claims.append(RoleClaim(hit[2], role, org, status, _provenance(article, sent, "role_verb", 0.75)))
     return claims
 
 

@@ -25,6 +25,10 @@ MODEL_PREFERENCE = ("en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_co
 GAZETTEER_KEY = "gazetteer"
 # NER labels that may legitimately contain a gazetteer name ("Japan Foresight", "U.S. Forces Japan").
 CONTAINERS = {"ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
+# Components kg/extract.py relies on: pos_/tag_ (tagger, attribute_ruler or morphologizer),
+# lemma_ (trigger lookup), dep_ and sentences (parser), entities (ner), and their embeddings.
+EMBEDDINGS = {"tok2vec", "transformer"}
+NEEDED_COMPONENTS = EMBEDDINGS | {"tagger", "morphologizer", "attribute_ruler", "lemmatizer", "parser", "ner"}
 
 
 def available_models() -> list[str]:
@@ -74,8 +78,16 @@ class GazetteerMerge:
                 continue
             ents = [e for e in ents if e not in overlapping]
             chosen.append(match)
-        doc.ents = filter_spans(chosen + ents)
+        doc.ents = filter_spans(chosen + [self._trimmed(e) for e in ents])
         return doc
+
+    @staticmethod
+    def _trimmed(ent: Span) -> Span:
+        """Drop words the NER swept into a name at a sentence start ("Later R. Menon")."""
+        start = ent.start
+        while start < ent.end - 1 and ent.doc[start].pos_ in {"ADV", "ADP", "DET", "CCONJ", "SCONJ", "PART", "PRON"}:
+            start += 1
+        return ent if start == ent.start else Span(ent.doc, start, ent.end, label=ent.label)
 
     @staticmethod
     def _ner_wins(ent: Span, match: Span) -> bool:
@@ -83,9 +95,72 @@ class GazetteerMerge:
         if not contains:
             return False
         if ent.label_ in CONTAINERS and match.label_ in {"GPE", "NORP"}:
-            return True
+            # "Japan Foresight" is a name; "Philippine Defense" is a country and a title word
+            rest = [t for t in ent if not match.start <= t.i < match.end and not t.is_punct]
+            return not all(t.lower_ in _title_words() for t in rest)
         # "Donald Trump Jr." or "Kim Jong Un" found by NER around a shorter gazetteer name
         return ent.label_ == "PERSON" and match.label_ == "PERSON"
+
+
+@lru_cache(maxsize=1)
+def _roles_data() -> dict:
+    import json
+    from importlib import resources
+
+    with resources.files("kg.data").joinpath("roles.json").open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    """Words of role titles (``data/roles.json``): an NER name made of a country and these is no name."""
+    return frozenset(w.lower() for key in ("heads", "domains", "rank") for w in _roles_data()[key])
+
+
+@Language.component("person_names")
+def person_names(doc: Doc) -> Doc:
+    """People the NER missed, found by where they stand: "Tanvi Madan, a senior fellow at ...",
+    "Orysia Lutsevych, who heads ...". A run of two to four capitalised proper nouns directly
+    followed by an appositive title or a "who" clause becomes a PERSON, unless a gazetteer
+    name or an organisation word is in it."""
+    roles = _roles_data()
+    heads = {w.lower() for w in roles["heads"]}
+    org_words = {w.lower() for w in roles["org_words"]}
+    clause_verbs = {w.lower() for w in roles["person_clause_verbs"]}
+    found: list[Span] = []
+    i = 0
+    while i < len(doc):
+        end = i
+        while end < len(doc) and (_name_word(doc[end]) or doc[end].text == "-" and end > i and end + 1 < len(doc)):
+            end += 1
+            if doc[end - 1].text == "-" and end < len(doc) and doc[end].is_alpha:
+                end += 1  # "Yeo Han-koo", "Chung Dong-young": the second syllable is lower case
+        words = [t for t in doc[i:end] if t.text != "-"]
+        if 2 <= len(words) <= 4 and not any(t.lower_ in org_words | _title_words() for t in words):
+            if _stands_as_person(doc, end, heads, clause_verbs) and not any(t.ent_id_ for t in doc[i:end]):
+                found.append(Span(doc, i, end, label="PERSON"))
+        i = max(end, i + 1)
+    if found:
+        keep = [e for e in doc.ents if not any(e.start < f.end and f.start < e.end for f in found)]
+        doc.ents = filter_spans(keep + found)
+    return doc
+
+
+def _name_word(tok) -> bool:
+    return tok.pos_ == "PROPN" and (tok.is_title or tok.text[:1].isupper() and "." in tok.text) and not tok.is_punct
+
+
+def _stands_as_person(doc: Doc, end: int, heads: set[str], clause_verbs: set[str]) -> bool:
+    if end + 1 >= len(doc) or doc[end].text != ",":
+        return False
+    if doc[end + 1].lower_ == "who":
+        return end + 2 < len(doc) and doc[end + 2].lemma_.lower() in clause_verbs
+    for tok in doc[end + 1 : end + 8]:
+        if tok.is_punct and tok.text not in {"-", "'s", "\u2019s"}:
+            return False
+        if tok.lower_ in heads or tok.lemma_.lower() in heads:
+            return True
+    return False
 
 
 def _gazetteer_patterns(gazetteer: Gazetteer) -> list[dict]:
@@ -105,6 +180,9 @@ def load_pipeline(model: str | None = None) -> Language:
         raise ModelError(
             f"spaCy model {name!r} has no NER or parser; choose an English pipeline such as en_core_web_sm"
         )
+    # Run only what extraction reads (tags, lemmas, parse, entities): e.g. a textcat is dropped.
+    for unused in [n for n in nlp.pipe_names if n not in NEEDED_COMPONENTS]:
+        nlp.remove_pipe(unused)
     _split_dotted_compounds(nlp)
     nlp.add_pipe("paragraph_boundaries", before="parser")
     ruler = nlp.add_pipe(
@@ -113,8 +191,12 @@ def load_pipeline(model: str | None = None) -> Language:
         after="ner",
         config={"spans_key": GAZETTEER_KEY, "annotate_ents": False, "overwrite": True},
     )
-    ruler.add_patterns(_gazetteer_patterns(load_gazetteer()))
+    # Phrase patterns match on ORTH and need only the tokenizer; add_patterns would otherwise
+    # run the tagger, parser and NER over every pattern (seconds at each start).
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(_gazetteer_patterns(load_gazetteer()))
     nlp.add_pipe("gazetteer_merge", after="gazetteer_ruler")
+    nlp.add_pipe("person_names", after="gazetteer_merge")
     return nlp
 
 

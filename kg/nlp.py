@@ -136,9 +136,9 @@ def person_names(doc: Doc) -> Doc:
             if doc[end - 1].text == "-" and end < len(doc) and doc[end].is_alpha:
                 end += 1  # "Yeo Han-koo", "Chung Dong-young": the second syllable is lower case
         words = [t for t in doc[i:end] if t.text != "-"]
-        if 2 <= len(words) <= 4 and not any(t.lower_ in org_words | _title_words() for t in words):
-            if _stands_as_person(doc, end, heads, clause_verbs) and not any(t.ent_id_ for t in doc[i:end]):
-                found.append(Span(doc, i, end, label="PERSON"))
+        plain = 2 <= len(words) <= 4 and not any(t.lower_ in org_words | _title_words() for t in words)
+        if plain and _stands_as_person(doc, end, heads, clause_verbs) and not any(t.ent_id_ for t in doc[i:end]):
+            found.append(Span(doc, i, end, label="PERSON"))
         i = max(end, i + 1)
     if found:
         keep = [e for e in doc.ents if not any(e.start < f.end and f.start < e.end for f in found)]

@@ -54,6 +54,9 @@ class Lexicon:
     venue_preps: dict[str, set[str]]
     venue_exempt: frozenset[str]
     excluded_context: dict[str, frozenset[str]]
+    forum_nouns: frozenset[str]
+    person_parties_excluded: frozenset[str]
+    non_party_preps: frozenset[str]
     spending_terms: tuple[tuple[str, ...], ...]
     demand_words: frozenset[str]
     negation_words: frozenset[str]
@@ -90,6 +93,9 @@ def lexicon() -> Lexicon:
         venue_preps={k: set(v) for k, v in policy["venue_prepositions"].items()},
         venue_exempt=words("venue_exempt", policy),
         excluded_context={k: frozenset(v) for k, v in policy["excluded_context"].items()},
+        forum_nouns=words("forum_nouns", policy),
+        person_parties_excluded=words("person_parties_excluded", policy),
+        non_party_preps=words("non_party_prepositions", policy),
         spending_terms=tuple(tuple(t.split()) for t in policy["spending_terms"]),
         demand_words=words("demand_words", policy),
         negation_words=words("negation_words", policy),
@@ -166,6 +172,7 @@ class MentionIndex:
     """Which mention covers a token, for one parsed document."""
 
     def __init__(self, doc: Doc, mentions: dict[int, Mention]) -> None:
+        self.doc = doc
         self.titles: list[tuple[int, frozenset[str], Mention]] = []  # (char offset, title words, person)
         self.by_token: dict[int, tuple[int, int, Mention]] = {}
         for ent in doc.ents:
@@ -182,12 +189,17 @@ class MentionIndex:
         return max(found, key=lambda x: x[0])[1] if found else None
 
     def person_before(self, i: int, window: int = 60) -> Mention | None:
-        """The nearest person named before token ``i`` (within ``window`` tokens): what "he" refers to."""
+        """What "he" refers to: the nearest person before token ``i`` who was a subject, else the
+        nearest person (within ``window`` tokens). Subjects carry on as topics: "Lee met Trump,
+        flying in from Tokyo, where he had held talks" is Lee's talks."""
+        people = []
         for j in range(i - 1, max(-1, i - window), -1):
             hit = self.by_token.get(j)
-            if hit and hit[2].type == EntityType.PERSON:
-                return hit[2]
-        return None
+            if hit and hit[2].type == EntityType.PERSON and (not people or people[-1][1] is not hit[2]):
+                head = self.doc[hit[0] : hit[1]].root
+                people.append((head.dep_ in {"nsubj", "nsubjpass"}, hit[2]))
+        subjects = [p for is_subject, p in people if is_subject]
+        return subjects[0] if subjects else (people[0][1] if people else None)
 
 
 # --------------------------------------------------------------------------- roles
@@ -628,11 +640,14 @@ CLAUSE_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "pcomp", "csubj", "par
 CORE_DEPS = {"compound", "poss", "amod", "nmod", "conj", "cc", "appos", "case", "det", "punct", "npadvmod"}
 
 
-def _np_mentions(tok: Token, index: MentionIndex, core: bool = False) -> list[Mention]:
+def _np_mentions(
+    tok: Token, index: MentionIndex, core: bool = False, skip_preps: frozenset[str] = frozenset()
+) -> list[Mention]:
     """Mentions in the noun phrase headed by ``tok``, coordinated ones included.
 
     Clauses inside it are left out ("a deal that was meant to counter China"); with
-    ``core`` so are its prepositional phrases ("her status as a neighbour to China").
+    ``core`` so are its prepositional phrases ("her status as a neighbour to China"), and
+    phrases opened by ``skip_preps`` always are ("a summit in Kuala Lumpur").
     """
     tokens: list[Token] = []
     stack = [tok]
@@ -642,8 +657,10 @@ def _np_mentions(tok: Token, index: MentionIndex, core: bool = False) -> list[Me
         for child in t.children:
             if child.dep_ in CLAUSE_DEPS or child.pos_ == "VERB" and child.dep_ != "amod":
                 continue
-            if core and child.dep_ not in CORE_DEPS:
+            if core and child.dep_ not in CORE_DEPS or child.dep_ == "prep" and child.lower_ in skip_preps:
                 continue
+            if child.dep_ == "appos" and child.pos_ == "NOUN":
+                continue  # "Pakistan's jets, a grievance in New Delhi": a comment, not a party
             stack.append(child)
     return _mentions_in(sorted(tokens, key=lambda t: t.i), index, set())
 
@@ -745,27 +762,34 @@ def _arguments(
     The acting side: the subject of a verb trigger, the owner of a noun trigger ("Russia's
     invasion", "U.S. tariffs"), a "by" agent, or a "from" source ("threats from China"). The
     targeted side: the object, or a prepositional phrase on the trigger or its verb.
+    Coordinated subjects of a mutual policy are its parties ("Lula and Trump met").
     """
     is_verb = trigger.pos_ in {"VERB", "AUX"}
-    if is_verb and any(c.dep_ == "dobj" and _is_trigger(c, lex) for c in trigger.children):
+    objects = [c for c in trigger.children if c.dep_ == "dobj"]
+    if is_verb and objects and all(_is_trigger(c, lex) for c in objects):
         return []  # "supports the alliance": the object is the fact
     actor_preps = lex.actor_preps.get(key, set()) | {"by"}
-    venues = set() if trigger.lemma_.lower() in lex.venue_exempt else lex.venue_preps.get(key, set())
-    ignored = TEMPORAL_PREPS | venues
+    venues = frozenset() if trigger.lemma_.lower() in lex.venue_exempt else frozenset(lex.venue_preps.get(key, ()))
+    ignored = TEMPORAL_PREPS | venues | lex.non_party_preps
+    np = lambda tok, core=False: _np_mentions(tok, index, core=core, skip_preps=venues | lex.non_party_preps)  # noqa: E731
     passive = is_verb and any(c.dep_ in {"nsubjpass", "auxpass"} for c in trigger.children)
     owners: list[Mention] = []
+    forums: list[Mention] = []
     modifiers: list[Mention] = []
     actors: list[Mention] = []
     targets: list[Mention] = []
     for child in trigger.children:
         if child.dep_ == "poss":
-            owners += _np_mentions(child, index, core=True)
+            owners += np(child, core=True)
         elif child.dep_ in {"compound", "amod", "nmod", "npadvmod"}:
-            modifiers += _np_mentions(child, index, core=True)
+            found = np(child, core=True)
+            if trigger.lemma_.lower() in lex.forum_nouns:  # "the BRICS summit": a forum, not a party
+                forums += [m for m in found if m.type == EntityType.ORGANIZATION]
+            modifiers += [m for m in found if m not in forums]
         elif child.dep_ in {"dobj", "attr", "dative", "oprd"} or child.dep_ == "nsubjpass":
-            targets += _np_mentions(child, index)
+            targets += np(child)
         elif child.dep_ in {"prep", "agent"}:
-            found = [m for obj in child.children if obj.dep_ == "pobj" for m in _np_mentions(obj, index)]
+            found = [m for obj in child.children if obj.dep_ == "pobj" for m in np(obj)]
             word = child.lower_
             if child.dep_ == "agent" or word in actor_preps:
                 actors += found
@@ -793,9 +817,9 @@ def _arguments(
         targets = targets or _subject_passive(trigger, index)
     elif verb is not None and _argument_of(trigger, verb) and not _is_trigger(verb, lex):
         # (a verb that is a trigger itself speaks for both: "withdrew from talks with Japan")
-        actors += [m for c in verb.children if c.dep_ == "agent" for o in c.children for m in _np_mentions(o, index)]
+        actors += [m for c in verb.children if c.dep_ == "agent" for o in c.children for m in np(o)]
         as_role = trigger.dep_ == "pobj" and trigger.head.lower_ == "as"
-        objects = [m for c in verb.children if c.dep_ == "dobj" and c != trigger for m in _np_mentions(c, index)]
+        objects = [m for c in verb.children if c.dep_ == "dobj" and c != trigger for m in np(c)]
         if as_role and objects:
             # "identifying China as a military threat": the object is the actor, the subject the target
             return [(a, t, "trigger_as", 0.6) for a in objects[:1] for t in _subject(verb, index)]
@@ -805,9 +829,15 @@ def _arguments(
         if not targets:
             for child in verb.children:
                 if child.dep_ == "prep" and child.lower_ not in ignored | {"by", "in", "at"}:
-                    targets += [m for obj in child.children if obj.dep_ == "pobj" for m in _np_mentions(obj, index)]
+                    targets += [m for obj in child.children if obj.dep_ == "pobj" for m in np(obj)]
             targets += objects
+    targets = [m for m in targets if m not in forums]
+    if key in lex.person_parties_excluded:
+        actors = [m for m in actors if m.type != EntityType.PERSON]
+        targets = [m for m in targets if m.type != EntityType.PERSON]
     pattern = "trigger_" + ("verb" if is_verb else "noun")
+    if symmetric and len(actors) >= 2 and not owners and not targets:
+        return [(actors[0], other, "coordinated_subjects", 0.7) for other in actors[1:]]
     return [(actor, target, pattern, 0.7) for actor in actors for target in targets]
 
 

@@ -26,6 +26,7 @@ class GazetteerEntry:
     capitals: tuple[str, ...] = ()
     metonyms: tuple[str, ...] = ()
     kind: str = ""  # organisations: international, government, military, party, think_tank, company, ...
+    acts_for: str | None = None  # key of the body it acts for in policies (the Commission for the EU)
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ def load_gazetteer() -> Gazetteer:
                 wikidata=o.get("wikidata"),
                 part_of=_country_key(o.get("part_of")),
                 kind=o.get("kind", ""),
+                acts_for=entity_key(EntityType.ORGANIZATION, o["acts_for"]) if o.get("acts_for") else None,
             )
         )
     for p in _read("people.json"):

@@ -310,6 +310,9 @@ def _policy_party(key: str, resolver: Resolver, states: dict[str, str]) -> str |
     state = resolver.state_of(key, states)
     if state:
         return state
+    entry = resolver.gaz.get(key)
+    if entry is not None and entry.acts_for:
+        return entry.acts_for  # the European Commission sets the European Union's tariffs
     if resolver.gaz.is_international(key):
         return key  # an international body (NATO, the Trans-Pacific Partnership)
     return None

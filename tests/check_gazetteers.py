@@ -91,6 +91,9 @@ SCHEMAS = {
     },
 }
 
+# Optional fields: the body an organisation acts for in policies (the European Commission for the EU).
+OPTIONAL = {"organizations": {"acts_for": str}}
+
 # Fields whose strings are matched in text.
 SURFACE_FIELDS = {
     "countries": ("name", "aliases", "demonyms", "capitals", "government_metonyms"),
@@ -180,8 +183,11 @@ def main() -> int:
                 elif isinstance(entry[key], list) and not all(isinstance(v, str) for v in entry[key]):
                     errors.append(f"{eid}: {key!r} must be a list of strings")
             for key in entry:
-                if key not in schema:
+                if key not in schema and key not in OPTIONAL.get(kind, {}):
                     errors.append(f"{eid}: unknown key {key!r}")
+            acts_for = entry.get("acts_for")
+            if acts_for is not None and acts_for not in {o["name"] for o in data["organizations"]}:
+                errors.append(f"{eid}: acts_for {acts_for!r} is not an organisation name")
             if any(key not in entry or not isinstance(entry[key], schema[key]) for key in schema):
                 continue
 

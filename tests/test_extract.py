@@ -179,3 +179,31 @@ def test_extract_policy_denials_and_tariff_threats_give_no_security_threat(analy
 def test_extract_policy_definite_title_refers_to_titled_person(analyse):
     found = policies(analyse("President Donald Trump spoke on Monday. Later the president imposed tariffs on Mexico."))
     assert ("Donald Trump", "tariff", "Mexico") in found
+
+
+def test_extract_policy_coordinated_subjects_of_mutual_policy(analyse):
+    found = policies(analyse("Lula and Trump met on the sidelines of a summit in Kuala Lumpur."))
+    assert {frozenset((a, t)) for a, p, t in found if p == "diplomatic_engagement"} == {frozenset(("Lula", "Trump"))}
+
+
+def test_extract_policy_forum_is_not_a_party(analyse):
+    found = policies(analyse("Modi is due in Tianjin for a Shanghai Cooperation Organisation summit."))
+    assert not any("Shanghai" in a or "Shanghai" in t for a, _p, t in found)
+
+
+def test_extract_policy_ally_of_a_person_is_no_state_alliance(analyse):
+    found = policies(analyse("Trump cited the trial of his ally Jair Bolsonaro, Brazil's former president."))
+    assert not any(p == "alliance" for _a, p, _t in found)
+
+
+def test_extract_policy_comparison_names_no_party(analyse):
+    found = policies(analyse("Germany, which exports more cars to China than any other EU member, voted no."))
+    assert ("Germany", "trade", "China") in found
+    assert not any(t == "EU" for _a, _p, t in found)
+
+
+def test_extract_policy_host_with_demonym_objects(analyse):
+    found = policies(
+        analyse("Japan's foreign minister Takeshi Iwaya hosted his Chinese and South Korean counterparts in Tokyo.")
+    )
+    assert {t for _a, p, t in found if p == "diplomatic_engagement"} >= {"Chinese", "South Korean"}

@@ -19,7 +19,9 @@ from spacy.tokens import Doc, Span, Token
 
 from .models import Article, ArticleExtraction, EntityType, Mention, PolicyClaim, Provenance, RoleClaim, Status
 
+# Honorifics before a name; ranks only with their full stop, since "Gen" in Gen Nakatani is a given name.
 PERSON_TITLES = {"mr", "mrs", "ms", "dr", "prof", "sir", "dame", "mr.", "mrs.", "ms.", "dr.", "prof."}
+PERSON_TITLES |= {"gen.", "lt.", "col.", "maj.", "capt.", "adm.", "sgt.", "gov.", "sen.", "rep.", "amb.", "president"}
 DETERMINERS = {"a", "an", "the", "his", "her", "their", "its", "our", "this"}
 POSSESSIVE = {"'s", "\u2019s", "'", "\u2019"}
 
@@ -123,7 +125,7 @@ def clean_name(text: str, type_: EntityType) -> str:
     name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
     if type_ == EntityType.PERSON:
         words = name.split()
-        while len(words) > 1 and words[0].lower().rstrip(".") in {t.rstrip(".") for t in PERSON_TITLES}:
+        while len(words) > 1 and words[0].lower() in PERSON_TITLES:
             words = words[1:]
         name = " ".join(words)
     return re.sub(r"\s+", " ", name).strip(' ,;:-"“”')
@@ -229,6 +231,9 @@ def _role_spans(sent: Span, index: MentionIndex, lex: Lexicon) -> list[RoleSpan]
             if prev.lower_ in lex.rank | lex.domains | lex.heads or prev.text == "-":
                 start -= 1
                 continue
+            if _title_modifier(prev, start, tok.i, lex):
+                start -= 1  # "unification minister", "economy secretary": a lower-case noun naming the field
+                continue
             if prev.lower_ == "and" and start - 2 >= sent.start and doc[start - 2].lower_ in lex.heads:
                 start -= 1
                 continue
@@ -244,6 +249,19 @@ def _role_spans(sent: Span, index: MentionIndex, lex: Lexicon) -> list[RoleSpan]
             continue
         merged.append(span)
     return merged
+
+
+NOT_TITLE_WORDS = {"new", "current", "longtime", "veteran", "incoming", "outgoing", "acting", "interim", "senior"}
+
+
+def _title_modifier(tok: Token, start: int, head: int, lex: Lexicon) -> bool:
+    return (
+        tok.dep_ in {"compound", "amod"}
+        and start <= tok.head.i <= head
+        and tok.is_lower
+        and tok.pos_ in {"NOUN", "ADJ"}
+        and tok.lower_ not in lex.status_former | lex.status_nominee | lex.nominee_words | NOT_TITLE_WORDS
+    )
 
 
 def _is_head(tok: Token, lex: Lexicon) -> bool:
@@ -392,26 +410,36 @@ def _person_before(doc: Doc, pos: int, sent: Span, index: MentionIndex, lex: Lex
 
 
 def _org_after(doc: Doc, end: int, sent: Span, index: MentionIndex, lex: Lexicon) -> tuple[Mention | None, int]:
-    """``of/at/with ORG`` right after a role phrase (skipping "the" and "Washington-based")."""
+    """``of/at/with ORG`` after a role phrase, skipping "the", "Washington-based" and field
+    phrases ("senior fellow for Russia and Eurasia at the IISS"); up to the next comma."""
     j = end
-    if j >= sent.end or doc[j].lower_ not in lex.org_links:
-        return None, end
-    link = doc[j].lower_
-    j += 1
-    while j < sent.end:
-        if doc[j].lower_ == "the" or doc[j].pos_ == "ADJ" and doc[j].is_lower:
+    while j < sent.end and doc[j].lower_ in lex.org_links:
+        link = doc[j].lower_
+        j += 1
+        while j < sent.end and (doc[j].lower_ == "the" or doc[j].pos_ == "ADJ" and doc[j].is_lower):
             j += 1
-            continue
         hit = index.at(j)
         if hit and hit[1] + 1 < sent.end and doc[hit[1]].text == "-" and doc[hit[1] + 1].lower_ == "based":
-            j = hit[1] + 2
+            hit = index.at(hit[1] + 2)
+        if hit and hit[2].type == EntityType.COUNTRY and link in {"for", "to", "from", "in"}:
+            # "representative for Japan", "ambassador in New Delhi": the field or the post, not the employer
+            j = _skip_field(doc, hit[1], sent, index)
             continue
-        if hit and hit[2].type == EntityType.COUNTRY and link in {"for", "to", "from"}:
-            break  # "representative for Japan", "ambassador to Japan": the field, not the employer
         if hit and hit[2].type != EntityType.PERSON:
             return hit[2], hit[1]
+        if link in {"for", "on"} and not hit:
+            j = _skip_field(doc, j, sent, index)  # "chief economist for Asia-Pacific at Natixis"
+            continue
         break
     return None, end
+
+
+def _skip_field(doc: Doc, j: int, sent: Span, index: MentionIndex) -> int:
+    """Past a field phrase: words, names and "and", up to a preposition or punctuation."""
+    while j < sent.end and not doc[j].is_punct | (doc[j].pos_ == "ADP") or doc[j].text == "-":
+        hit = index.at(j)
+        j = hit[1] if hit else j + 1
+    return j
 
 
 def _role_text(doc: Doc, role: RoleSpan, lex: Lexicon, ranks: list[str]) -> tuple[str, Status | None]:
@@ -584,7 +612,10 @@ def _singular_title(doc: Doc, role: RoleSpan, text: str) -> str:
 
 
 def _now_at(doc: Doc, end: int, sent: Span, index: MentionIndex) -> tuple[Mention | None, int]:
+    """ "... now at The Asia Group" after a former role, before the clause ends."""
     j = end
+    while j + 1 < sent.end and doc[j].lower_ != "now" and not (doc[j].is_punct and doc[j].text != "-"):
+        j += 1
     if j + 1 < sent.end and doc[j].lower_ == "now" and doc[j + 1].lower_ in {"at", "with"}:
         j += 2
         while j < sent.end and doc[j].lower_ == "the":
@@ -730,6 +761,8 @@ def extract_policies(doc: Doc, article: Article, index: MentionIndex) -> list[Po
             for actor, target, pattern, confidence in _arguments(trigger, verb, key, sent, index, lex):
                 if actor.name == target.name:
                     continue
+                if actor.start < sent.start_char:
+                    pattern, confidence = pattern + "_reference", 0.45  # "he", "the president": resolved
                 claims.append(PolicyClaim(actor, key, target, _provenance(article, sent, pattern, confidence)))
         claims += _spending_demands(sent, article, index, lex)
     return claims

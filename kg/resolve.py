@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
@@ -38,7 +39,7 @@ def _fold(text: str) -> str:
 
 
 def _part_of_name(short: frozenset[str], full: frozenset[str]) -> bool:
-    """"Harris" or "S. Jaishankar" names the person "Tobias Harris" / "Subrahmanyam Jaishankar"."""
+    """ "Harris" or "S. Jaishankar" names the person "Tobias Harris" / "Subrahmanyam Jaishankar"."""
     if short == full or len(short) > len(full):
         return False
     initials = {t for t in short if len(t) == 1}
@@ -243,6 +244,7 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
             org = resolver.key(a, claim.org) if claim.org else None
             raw_roles.append((resolver.key(a, claim.person), claim, org, a))
 
+    focus = {ex.article.content_hash: _focus_country(ex, resolver) for ex in extractions}
     # First pass: roles whose organisation is named, to learn whom people serve.
     roles: list[RoleFact] = []
     for person, claim, org, _a in raw_roles:
@@ -255,21 +257,29 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
         if org is None or org.startswith("person:"):
             # "Trump's nominee for ..." serves Trump's state; a bare title, the person's own
             state = resolver.state_of(org, states) if org else resolver.state_of(person, states)
+            factor = 0.8
+            if state is None and org is None:
+                # "Yeo Han-koo, the trade minister": most likely a minister of the country the
+                # article is about; a guess, so its confidence stays below 0.5
+                state, factor = focus.get(_a), 0.45
             if state and state != person:
                 prov = claim.provenance
-                weaker = type(prov)(
-                    prov.article, prov.evidence, prov.start, prov.end, prov.pattern, round(prov.confidence * 0.8, 2)
-                )
+                weaker = replace(prov, confidence=round(prov.confidence * factor, 2))
                 roles.append(RoleFact(person, claim.role, state, claim.status, weaker))
 
     policies: list[PolicyFact] = []
     for ex in extractions:
         a = ex.article.content_hash
         for claim in ex.policies:
-            actor = _policy_party(resolver.key(a, claim.actor), resolver, states)
-            target = _policy_party(resolver.key(a, claim.target), resolver, states)
+            actor_key, target_key = resolver.key(a, claim.actor), resolver.key(a, claim.target)
+            actor = _policy_party(actor_key, resolver, states)
+            target = _policy_party(target_key, resolver, states)
             if actor and target and actor != target:
-                policies.append(PolicyFact(actor, claim.policy, target, claim.provenance))
+                prov = claim.provenance
+                if any(k.startswith("person:") and k not in states for k in (actor_key, target_key)):
+                    # the state of a person the articles give no office: their nationality, a weaker guess
+                    prov = replace(prov, confidence=round(prov.confidence * 0.7, 2))
+                policies.append(PolicyFact(actor, claim.policy, target, prov))
 
     roles = _without_redundant_ties(roles, resolver)
     roles = _strongest(roles, lambda f: (f.person, f.role, f.org, f.status, f.provenance.article, f.provenance.start))
@@ -291,6 +301,15 @@ def _without_redundant_ties(roles: list[RoleFact], resolver: Resolver) -> list[R
     titled = {(r.person, r.org) for r in roles if r.role not in untitled}
     titled |= {(r.person, resolver.gaz.state_of(r.org)) for r in roles if r.role not in untitled}
     return [r for r in roles if r.role not in untitled or (r.person, r.org) not in titled]
+
+
+def _focus_country(ex: ArticleExtraction, resolver: Resolver) -> str | None:
+    """The country an article names most often (by name, demonym or capital)."""
+    counts = Counter(resolver.key(ex.article.content_hash, m) for m in ex.mentions if m.type == EntityType.COUNTRY)
+    if not counts:
+        return None
+    best = max(counts.values())
+    return min(k for k, n in counts.items() if n == best)
 
 
 def _strongest(facts: list, key) -> list:

@@ -33,14 +33,18 @@ def tally(articles: Path, gold_dir: Path, counts: dict[str, list[int]]) -> None:
         person, org = graph.value(node, ORG.member), graph.value(node, ORG.organization)
         words = role_words(str(graph.value(node, NG.roleLabel)), gold.country_words)
         ok = any(
-            (p, o) in gold.roles and any(roles_match(role_words(g, gold.country_words), words) for g in gold.roles[(p, o)])
+            (p, o) in gold.roles
+            and any(roles_match(role_words(g, gold.country_words), words) for g in gold.roles[(p, o)])
             for p in ev.ids(person)
             for o in gold.widen(ev.ids(org))
         )
         counts["role:" + str(graph.value(node, NG.pattern))][0 if ok else 1] += 1
     for node in graph.subjects(predicate=NG.actor):
         key = str(graph.value(graph.value(node, NG.policy), NG.directProperty)).rsplit("#", 1)[-1]
-        actors, targets = gold.widen(ev.ids(graph.value(node, NG.actor))), gold.widen(ev.ids(graph.value(node, NG.target)))
+        actors, targets = (
+            gold.widen(ev.ids(graph.value(node, NG.actor))),
+            gold.widen(ev.ids(graph.value(node, NG.target))),
+        )
         ok = any(_ordered(a, key, t) in gold.policies for a in actors for t in targets)
         counts["policy:" + str(graph.value(node, NG.pattern))][0 if ok else 1] += 1
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .errors import NewsgraphError
+from .errors import InputError, NewsgraphError
 
 
 def _friendly(func: Callable) -> Callable:
@@ -53,24 +53,49 @@ def main() -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Parallel NLP processes (default: cores).")
 @click.option("--no-cache", is_flag=True, help="Parse every article again, ignoring the cache.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option(
+    "--format",
+    "formats",
+    default="ttl",
+    show_default=True,
+    help="Graph files to write, comma-separated: ttl, nt, jsonld, trig (a named graph per article), graphml.",
+)
 @_friendly
 def build(
-    inputs: tuple[Path, ...], outdir: Path, model: str | None, workers: int | None, no_cache: bool, quiet: bool
+    inputs: tuple[Path, ...],
+    outdir: Path,
+    model: str | None,
+    workers: int | None,
+    no_cache: bool,
+    quiet: bool,
+    formats: str,
 ) -> None:
     """Build OUTDIR/graph.ttl and OUTDIR/graph.html from articles.
 
-    INPUTS are article files or folders of them (.txt, .md, .html).
+    INPUTS are article files or folders of them (.txt, .md, .html). --format adds
+    graph.nt, graph.jsonld, graph.trig or graph.graphml (for Gephi or Cytoscape).
 
     \b
     Example:
       kg build corpus -o build
+      kg build corpus -o build --format ttl,nt,jsonld,trig,graphml
       kg build ../shared/seeds notes/extra.txt -o seeds-graph --model en_core_web_sm
     """
+    from .formats import parse_formats
     from .pipeline import build as build_graph
     from .pipeline import check_outdir
 
+    keys = parse_formats(formats)
     check_outdir(outdir)
-    result = build_graph(list(inputs), outdir, model=model, progress=None if quiet else _progress)
+    result = build_graph(
+        list(inputs),
+        outdir,
+        model=model,
+        progress=None if quiet else _progress,
+        workers=workers,
+        cache=not no_cache,
+        formats=keys,
+    )
     skipped = [n for n in result.notices if n.skipped]
     for notice in result.notices:
         click.echo(f"kg: {'skipped' if notice.skipped else 'warning'}: {notice.name}: {notice.reason}", err=True)
@@ -78,41 +103,143 @@ def build(
         kb = result.knowledge
         click.echo(
             f"{len(kb.articles)} articles, {len(kb.entities)} entities, {len(kb.roles)} role facts, "
-            f"{len(kb.policies)} policy facts -> {result.outputs['turtle']}, {result.outputs['html']}"
+            f"{len(kb.policies)} policy facts ({result.parsed} articles parsed, {result.cached} from the cache) "
+            f"-> {', '.join(str(path) for path in result.outputs.values())}"
         )
     sys.exit(1 if skipped else 0)
 
 
-def _progress(items: Iterable) -> Iterable:
+def _progress(items: Iterable, total: int | None = None) -> Iterable:
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
     if not sys.stderr.isatty():
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc="articles", unit="article", file=sys.stderr, leave=False)
+    return tqdm(items, total=total, desc="articles", unit="article", file=sys.stderr, leave=False)
 
 
 @main.command()
 @click.argument("graph", type=click.Path(path_type=Path))
 @click.argument("query")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output of SELECT and ASK (json is SPARQL 1.1 JSON results); CONSTRUCT and DESCRIBE print Turtle.",
+)
+@click.option(
+    "--store",
+    type=click.Choice(["oxigraph", "rdflib"]),
+    default="oxigraph",
+    show_default=True,
+    help="SPARQL engine: pyoxigraph (fast, for large graphs) or rdflib.",
+)
 @_friendly
-def query(graph: Path, query: str, fmt: str) -> None:
+def query(graph: Path, query: str, fmt: str, store: str) -> None:
     """Run a SPARQL QUERY (an .rq file or a string) over GRAPH.
 
-    The prefixes ng:, id:, policy:, schema:, org:, prov:, dcterms:, skos:, owl:, rdf:, rdfs:,
-    xsd: and wd: are predeclared.
+    SELECT, ASK, CONSTRUCT and DESCRIBE over Turtle, N-Triples, JSON-LD, TriG or N-Quads (by
+    file extension; the default graph of a TriG file is the union of its graphs). The prefixes
+    ng:, id:, policy:, schema:, org:, prov:, dcterms:, skos:, owl:, rdf:, rdfs:, xsd: and wd:
+    are predeclared. `kg queries` lists the bundled queries.
 
     \b
     Example:
       kg query build/graph.ttl ontology/queries/person_role_org.rq
       kg query build/graph.ttl "SELECT ?p WHERE { ?p a ng:Person }" --format csv
+      kg query build/graph.trig "CONSTRUCT WHERE { ?p ng:tariff ?c }" --store rdflib
     """
-    from .pipeline import load_graph
-    from .query import format_rows, run_query
+    from .query import format_result, query_file
 
-    g = load_graph(graph)
-    variables, rows = run_query(g, query)
-    click.echo(format_rows(variables, rows, fmt, g), nl=False)
+    click.echo(format_result(query_file(graph, query, store=store), fmt), nl=False)
+
+
+@main.command()
+@_friendly
+def queries() -> None:
+    """List the bundled SPARQL queries (ontology/queries/*.rq) and the question each answers.
+
+    Edit the VALUES line of a query marked PLACEHOLDER to ask about another entity.
+
+    \b
+    Example:
+      kg queries
+      kg query build/graph.ttl ontology/queries/people_in_organisation.rq
+    """
+    from .query import library
+
+    for item in library():
+        click.echo(f"{item.path.name}\n    {item.question}")
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Central entities to list.")
+@_friendly
+def stats(graph: Path, top: int) -> None:
+    """Counts by type and relation family, the most central entities and the communities of GRAPH.
+
+    Centrality and communities (Louvain, fixed seed) come from networkx, on the graph of
+    entities linked by direct facts.
+
+    \b
+    Example:
+      kg stats build/graph.ttl --top 5
+    """
+    from .formats import read_graph
+    from .stats import compute_stats, format_stats
+
+    click.echo(format_stats(compute_stats(read_graph(graph), top=top)), nl=False)
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.argument("source")
+@click.argument("target")
+@click.option("--evidence", type=click.IntRange(min=0), default=1, show_default=True, help="Sentences per fact.")
+@_friendly
+def path(graph: Path, source: str, target: str, evidence: int) -> None:
+    """Print the shortest chain of facts linking SOURCE and TARGET in GRAPH, with evidence.
+
+    Names match an entity's rdfs:label or skos:altLabel, ignoring case. Exit 1 when no chain
+    links them.
+
+    \b
+    Example:
+      kg path build/graph.ttl "Mark Rutte" "Wang Yi"
+    """
+    from .formats import read_graph
+    from .stats import format_path, shortest_path
+
+    g = read_graph(graph)
+    hops = shortest_path(g, source, target)
+    if hops is None:
+        click.echo(f"kg: no chain of facts links {source!r} and {target!r} in {graph}", err=True)
+        sys.exit(1)
+    click.echo(format_path(g, hops, evidence_per_fact=evidence), nl=False)
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True, help="0: any free port.")
+@click.option("--timeout", type=click.IntRange(min=1), default=30, show_default=True, help="Seconds per query.")
+@_friendly
+def serve(graph: Path, port: int, timeout: int) -> None:
+    """Serve GRAPH read-only as a SPARQL 1.1 Protocol endpoint on 127.0.0.1 (Ctrl-C stops it).
+
+    Runs Oxigraph's own server (`oxigraph serve-read-only`, from the `oxigraph` package) on a
+    copy of GRAPH; queries are stopped after --timeout seconds, updates are refused.
+
+    \b
+    Example:
+      kg serve build/graph.ttl --port 7878
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s a ?t } LIMIT 5' http://127.0.0.1:7878/query
+    """
+    from .serve import serve as run_server
+
+    run_server(graph, port=port, timeout=timeout, announce=lambda line: click.echo(line, err=True))
 
 
 @main.command()
@@ -141,6 +268,64 @@ def validate(graph: Path, shapes: Path | None) -> None:
     click.echo(report.rstrip())
     click.echo(f"{graph}: does NOT conform to the SHACL shapes", err=True)
     sys.exit(1)
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="HTML file to write.")
+@click.option("--focus", default=None, help="Draw only this entity (label, alias or IRI) and its neighbourhood.")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True, help="Relations away from --focus.")
+@click.option("--types", multiple=True, help="Entity types to draw: person, organization, country (comma-separated).")
+@click.option(
+    "--size-by", type=click.Choice(["degree", "centrality"]), default="degree", show_default=True, help="Node size."
+)
+@click.option("--title", default=None, help="Page title (default: the graph's file name).")
+@_friendly
+def viz(
+    graph: Path, output: Path, focus: str | None, depth: int, types: tuple[str, ...], size_by: str, title: str | None
+) -> None:
+    """Write an interactive, offline HTML network of GRAPH (Turtle, N-Triples, TriG, N-Quads, JSON-LD).
+
+    \b
+    Example:
+      kg viz build/graph.ttl -o build/network.html
+      kg viz build/graph.ttl -o hegseth.html --focus "Pete Hegseth" --depth 2
+      kg viz build/graph.ttl -o states.html --types country --size-by centrality
+    """
+    from .viz import render_graph_file
+
+    entities, relations = render_graph_file(
+        graph, output, focus=focus, depth=depth, types=types, size_by=size_by, title=title
+    )
+    entity_word, relation_word = ("entity" if entities == 1 else "entities"), ("relation" + "s" * (relations != 1))
+    click.echo(f"{entities} {entity_word}, {relations} {relation_word} -> {output}")
+
+
+@main.command("eval")
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--gold", "gold_dir", required=True, type=click.Path(path_type=Path), help="Folder of gold *.json files.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
+@click.option("--verbose", "-v", is_flag=True, help="List false positives, misses and split entities.")
+@_friendly
+def eval_command(graph: Path, gold_dir: Path, as_json: bool, verbose: bool) -> None:
+    """Score GRAPH against gold annotations (the README describes the gold format).
+
+    Prints precision, recall and F1 of person-role-organisation and country-policy-country
+    facts, precision by confidence (>= 0.5 and < 0.5), entity recall and split entities.
+
+    \b
+    Example:
+      kg eval build/graph.ttl --gold tests/gold --verbose
+    """
+    import json
+
+    from .evaluate import evaluate, format_report
+    from .pipeline import load_graph
+
+    if not gold_dir.is_dir():
+        raise InputError(f"gold folder not found: {gold_dir} (give a folder of gold *.json files)")
+    report = evaluate(load_graph(graph), gold_dir)
+    click.echo(json.dumps(report, indent=2) if as_json else format_report(report, verbose), nl=not as_json or True)
 
 
 if __name__ == "__main__":

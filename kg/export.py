@@ -13,16 +13,32 @@ from pathlib import Path
 from rdflib import Graph
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    """Replace ``path`` in one step: a reader, or a build interrupted here, never sees half a file.
+
+    ``durable`` also flushes the data to disk before the rename, so a crash of the machine
+    cannot leave an empty file under the name (caches, which can be rebuilt, skip it).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
+        # mkstemp creates the file 0600; outputs are meant to be opened and shared.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def turtle_bytes(graph: Graph) -> bytes:

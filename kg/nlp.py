@@ -22,7 +22,7 @@ from .modelchoice import MODEL_PREFERENCE, available_models, default_model  # no
 GAZETTEER_KEY = "gazetteer"
 # NER labels that may legitimately contain a gazetteer name ("Japan Foresight", "U.S. Forces Japan").
 CONTAINERS = {"ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
-# Components kg/extract.py relies on: pos_/tag_ (tagger, attribute_ruler or morphologizer),
+# Components kg/extract relies on: pos_/tag_ (tagger, attribute_ruler or morphologizer),
 # lemma_ (trigger lookup), dep_ and sentences (parser), entities (ner), and their embeddings.
 EMBEDDINGS = {"tok2vec", "transformer"}
 NEEDED_COMPONENTS = EMBEDDINGS | {"tagger", "morphologizer", "attribute_ruler", "lemmatizer", "parser", "ner"}
@@ -85,19 +85,11 @@ class GazetteerMerge:
         return ent.label_ == "PERSON" and match.label_ == "PERSON"
 
 
-@lru_cache(maxsize=1)
-def _roles_data() -> dict:
-    import json
-    from importlib import resources
-
-    with resources.files("kg.data").joinpath("roles.json").open(encoding="utf-8") as f:
-        return json.load(f)
-
-
-@lru_cache(maxsize=1)
 def _title_words() -> frozenset[str]:
-    """Words of role titles (``data/roles.json``): an NER name made of a country and these is no name."""
-    return frozenset(w.lower() for key in ("heads", "domains", "rank") for w in _roles_data()[key])
+    """Words of role titles (``extract/roles/roles.json``): an NER name made of a country and these is no name."""
+    from .extract.roles.lexicon import role_lexicon
+
+    return role_lexicon().title_words
 
 
 @Language.component("person_names")
@@ -106,10 +98,10 @@ def person_names(doc: Doc) -> Doc:
     "Orysia Lutsevych, who heads ...". A run of two to four capitalised proper nouns directly
     followed by an appositive title or a "who" clause becomes a PERSON, unless a gazetteer
     name or an organisation word is in it."""
-    roles = _roles_data()
-    heads = {w.lower() for w in roles["heads"]}
-    org_words = {w.lower() for w in roles["org_words"]}
-    clause_verbs = {w.lower() for w in roles["person_clause_verbs"]}
+    from .extract.roles.lexicon import role_lexicon
+
+    lex = role_lexicon()
+    heads, org_words, clause_verbs = lex.heads, lex.org_words, lex.person_clause_verbs
     found: list[Span] = []
     i = 0
     while i < len(doc):

@@ -1,0 +1,89 @@
+"""Loading the extractors' data: word sets (JSON) and pattern tables (JSONL).
+
+Every family keeps its lexicon and its ``patterns.jsonl`` beside its code. A pattern row has a
+``name`` and a ``confidence`` (in [0, 1]); rows with a ``pattern`` are spaCy ``Matcher`` token
+patterns. The code looks every confidence up by name, so none is written in Python.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.matcher import Matcher
+from spacy.vocab import Vocab
+
+
+def load_json(package: str, name: str) -> dict:
+    with resources.files(package).joinpath(name).open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+def load_jsonl(package: str, name: str) -> list[dict]:
+    text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def lower_set(items: Iterable[str]) -> frozenset[str]:
+    return frozenset(w.lower() for w in items)
+
+
+class WordSets:
+    """The lists of a JSON file as frozensets, by key; ``_comment`` keys are skipped."""
+
+    def __init__(self, data: dict) -> None:
+        self._sets = {k: frozenset(v) for k, v in data.items() if not k.startswith("_") and isinstance(v, list)}
+
+    def __getattr__(self, key: str) -> frozenset[str]:
+        try:
+            return self.__dict__["_sets"][key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+@lru_cache(maxsize=1)
+def shared_words() -> WordSets:
+    """``kg/extract/words.json``: word and label sets used by more than one extractor."""
+    return WordSets(load_json("kg.extract", "words.json"))
+
+
+@dataclass(frozen=True)
+class PatternTable:
+    """The rows of one family's ``patterns.jsonl``."""
+
+    rows: tuple[dict, ...]
+
+    def confidence(self, name: str) -> float:
+        for row in self.rows:
+            if row["name"] == name:
+                return float(row["confidence"])
+        raise KeyError(f"no pattern {name!r}")
+
+    def row(self, name: str) -> dict:
+        return next(row for row in self.rows if row["name"] == name)
+
+    def token_patterns(self, name: str) -> list[list[dict]]:
+        return [row["pattern"] for row in self.rows if row["name"] == name and "pattern" in row]
+
+
+@lru_cache(maxsize=4)
+def pattern_table(package: str) -> PatternTable:
+    return PatternTable(tuple(load_jsonl(package, "patterns.jsonl")))
+
+
+_MATCHERS: dict[tuple[int, str], tuple[Vocab, Matcher]] = {}
+
+
+def matcher(vocab: Vocab, key: str, patterns: list[tuple[str, list[list[dict]]]]) -> Matcher:
+    """A ``Matcher`` over ``vocab`` with ``patterns`` (match id, token patterns), built once per vocab and key."""
+    cached = _MATCHERS.get((id(vocab), key))
+    if cached is not None and cached[0] is vocab:
+        return cached[1]
+    m = Matcher(vocab)
+    for match_id, token_patterns in patterns:
+        m.add(match_id, token_patterns)
+    _MATCHERS[(id(vocab), key)] = (vocab, m)
+    return m

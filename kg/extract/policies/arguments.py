@@ -1,0 +1,120 @@
+"""The acting and the targeted side of one policy trigger, read off the dependency parse."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from ...models import EntityType, Mention
+from ..data import shared_words
+from ..mentions import MentionIndex
+from ..syntax import np_mentions, subject, subject_passive
+from .lexicon import PolicyLexicon
+
+
+def arguments(
+    trigger: Token, verb: Token | None, key: str, sent: Span, index: MentionIndex, lex: PolicyLexicon
+) -> list[tuple[Mention, Mention, str, float]]:
+    """(actor, target, pattern, confidence) pairs for one trigger, read off the parse.
+
+    The acting side: the subject of a verb trigger, the owner of a noun trigger ("Russia's
+    invasion", "U.S. tariffs"), a "by" agent, or a "from" source ("threats from China"). The
+    targeted side: the object, or a prepositional phrase on the trigger or its verb.
+    Coordinated subjects of a mutual policy are its parties ("Lula and Trump met").
+    """
+    words = shared_words()
+    conf = lex.patterns.confidence
+    is_verb = trigger.pos_ in words.verb_pos
+    objects = [c for c in trigger.children if c.dep_ == "dobj"]
+    if is_verb and objects and all(is_trigger(c, lex) for c in objects):
+        return []  # "supports the alliance": the object is the fact
+    actor_preps = lex.actor_preps.get(key, set()) | lex.always_actor_preps
+    venues = frozenset() if trigger.lemma_.lower() in lex.venue_exempt else frozenset(lex.venue_preps.get(key, ()))
+    ignored = words.temporal_preps | venues | lex.non_party_preps
+    np = lambda tok, core=False: np_mentions(tok, index, core=core, skip_preps=venues | lex.non_party_preps)  # noqa: E731
+    passive = is_verb and any(c.dep_ in lex.passive_deps for c in trigger.children)
+    owners: list[Mention] = []
+    forums: list[Mention] = []
+    modifiers: list[Mention] = []
+    actors: list[Mention] = []
+    targets: list[Mention] = []
+    for child in trigger.children:
+        if child.dep_ == "poss":
+            owners += np(child, core=True)
+        elif child.dep_ in lex.modifier_deps:
+            found = np(child, core=True)
+            if trigger.lemma_.lower() in lex.forum_nouns:  # "the BRICS summit": a forum, not a party
+                forums += [m for m in found if m.type == EntityType.ORGANIZATION]
+            modifiers += [m for m in found if m not in forums]
+        elif child.dep_ in lex.target_deps:
+            targets += np(child)
+        elif child.dep_ in lex.phrase_deps:
+            found = [m for obj in child.children if obj.dep_ == "pobj" for m in np(obj)]
+            word = child.lower_
+            if child.dep_ == "agent" or word in actor_preps:
+                actors += found
+            elif word in lex.mutual_preps:
+                modifiers += found
+            elif word not in ignored:
+                targets += found
+
+    symmetric = key in lex.symmetric
+    if symmetric and len(modifiers) >= 2:  # "the U.S.-Japan alliance"
+        return [(modifiers[0], other, "compound_pair", conf("compound_pair")) for other in modifiers[1:]]
+    if actors and owners:  # "Ukraine's invasion by Russia": the owner is the one acted on
+        targets = targets or owners
+    else:
+        actors = actors or owners
+    if not is_verb and modifiers:
+        if actors:
+            targets = targets or modifiers
+        else:
+            actors = modifiers[:1]  # "U.S. tariffs", "US allies"
+            targets = targets or modifiers[1:]
+    if is_verb and not passive:
+        actors = actors or subject(trigger, index)
+    elif passive:
+        targets = targets or subject_passive(trigger, index)
+    elif verb is not None and _argument_of(trigger, verb, lex) and not is_trigger(verb, lex):
+        # (a verb that is a trigger itself speaks for both: "withdrew from talks with Japan")
+        actors += [m for c in verb.children if c.dep_ == "agent" for o in c.children for m in np(o)]
+        as_role = trigger.dep_ == "pobj" and trigger.head.lower_ == "as"
+        objects = [m for c in verb.children if c.dep_ == "dobj" and c != trigger for m in np(c)]
+        if as_role and objects:
+            # "identifying China as a military threat": the object is the actor, the subject the target
+            return [(a, t, "trigger_as", conf("trigger_as")) for a in objects[:1] for t in subject(verb, index)]
+        if actors and not targets:
+            targets = subject(verb, index)  # "faced with threats from China, Japan ..."
+        actors = actors or subject(verb, index)
+        if not targets:
+            for child in verb.children:
+                if child.dep_ == "prep" and child.lower_ not in ignored | lex.verb_non_target_preps:
+                    targets += [m for obj in child.children if obj.dep_ == "pobj" for m in np(obj)]
+            targets += objects
+    targets = [m for m in targets if m not in forums]
+    if key in lex.person_parties_excluded:
+        actors = [m for m in actors if m.type != EntityType.PERSON]
+        targets = [m for m in targets if m.type != EntityType.PERSON]
+    pattern = "trigger_" + ("verb" if is_verb else "noun")
+    if symmetric and len(actors) >= 2 and not owners and not targets:
+        return [(actors[0], other, "coordinated_subjects", conf("coordinated_subjects")) for other in actors[1:]]
+    return [(actor, target, pattern, conf(pattern)) for actor in actors for target in targets]
+
+
+def is_trigger(tok: Token, lex: PolicyLexicon) -> bool:
+    return lex.trigger_key(tok) is not None
+
+
+def _argument_of(trigger: Token, verb: Token, lex: PolicyLexicon) -> bool:
+    """The trigger is the verb's object ("imposed tariffs"), in a phrase on the verb ("met for
+    talks"), or the head of such a phrase ("moved parts of their supply chains")."""
+    tok = trigger
+    for _ in range(2):
+        if tok.head == verb and tok.dep_ in lex.argument_deps:
+            return True
+        if tok.dep_ == "pobj" and tok.head.head == verb and tok.head.lower_ not in shared_words().temporal_preps:
+            return True
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of":
+            tok = tok.head.head
+            continue
+        return False
+    return False

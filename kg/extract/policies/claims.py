@@ -1,0 +1,102 @@
+"""Policy claims: trigger words and phrases of ``triggers.json`` whose actor and target are found
+through the dependency parse, and demands to raise defence spending. Negated, hypothetical
+and denied statements give nothing."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from ...models import Article, Mention, PolicyClaim
+from ..data import matcher, shared_words
+from ..mentions import MentionIndex
+from ..syntax import governing_verb, negated, np_mentions, provenance, subject
+from .arguments import arguments
+from .lexicon import PolicyLexicon, phrase_patterns, policy_lexicon, spending_patterns
+
+
+def extract_policies(doc: Doc, article: Article, index: MentionIndex) -> list[PolicyClaim]:
+    lex = policy_lexicon()
+    reference = lex.patterns.row("reference")
+    claims: list[PolicyClaim] = []
+    for sent in doc.sents:
+        if not any(index.at(t.i) for t in sent):
+            continue
+        lowers = {t.lower_ for t in sent}
+        for trigger, key in _triggers(sent, lex):
+            if trigger.pos_ == "VERB" and lowers & lex.excluded_context.get(key, frozenset()):
+                continue
+            verb = governing_verb(trigger)
+            if negated(trigger, verb, lex):
+                continue
+            for actor, target, pattern, confidence in arguments(trigger, verb, key, sent, index, lex):
+                if actor.name == target.name:
+                    continue
+                if actor.start < sent.start_char:
+                    pattern, confidence = (
+                        pattern + reference["suffix"],
+                        reference["confidence"],
+                    )  # "he", "the president": resolved
+                claims.append(PolicyClaim(actor, key, target, provenance(article, sent, pattern, confidence)))
+        claims += _spending_demands(sent, article, index, lex)
+    return claims
+
+
+def _triggers(sent: Span, lex: PolicyLexicon) -> list[tuple[Token, str]]:
+    found: dict[int, tuple[Token, str]] = {}
+    keys = list(lex.phrases.values())
+    phrases = matcher(sent.doc.vocab, "policy_phrases", phrase_patterns(lex))
+    strings = sent.doc.vocab.strings
+    # in the lexicon's order, so a later phrase with the same root wins as it always has
+    for n, start, end in sorted((int(strings[m]), s, e) for m, s, e in phrases(sent)):
+        span = sent[start:end]
+        found[span.root.i] = (span.root, keys[n])
+    for tok in sent:
+        key = lex.trigger_key(tok)
+        if key and tok.i not in found and tok.pos_ in lex.trigger_pos:
+            found[tok.i] = (tok, key)
+    return [found[i] for i in sorted(found)]
+
+
+def _spending_demands(sent: Span, article: Article, index: MentionIndex, lex: PolicyLexicon) -> list[PolicyClaim]:
+    """ "X pushed Japan to raise its defence spending", "calls for ... defence expenditure by X"."""
+    terms = matcher(sent.doc.vocab, "spending_terms", spending_patterns(lex))
+    strings = sent.doc.vocab.strings
+    found = sorted((int(strings[m]), s, e) for m, s, e in terms(sent))
+    if not found:
+        return []
+    term_at = sent[found[0][2] - 1]  # the first term of the lexicon found, its first occurrence
+    demand = next((t for t in sent if t.lemma_.lower() in lex.demand_words), None)
+    if demand is None:
+        return []
+    if negated(demand, governing_verb(demand), lex):
+        return []
+    actors = subject(demand, index) if demand.pos_ in shared_words().verb_pos else []
+    targets: list[Mention] = []
+    for child in demand.children:
+        if child.dep_ in lex.demand_argument_deps and child.pos_ != "PRON":
+            found = np_mentions(child, index)
+            if child.dep_ == "dobj" or demand.lemma_.lower() in lex.modal_demands:
+                targets += found
+    for t in term_at.children:
+        if t.dep_ == "poss":
+            targets += np_mentions(t, index)
+    for t in sent:
+        if t.lower_ == "by" and t.head.i <= demand.i + 12:
+            actors = actors or [m for obj in t.children for m in np_mentions(obj, index)]
+    if demand.lemma_.lower() in lex.modal_demands:
+        speaker = next((t for t in sent if t.dep_ == "ROOT"), None)
+        actors = subject(speaker, index) if speaker is not None else []
+        targets = targets or subject(demand.head, index)
+    claims = []
+    for actor in actors[:1]:
+        for target in targets:
+            if actor.name != target.name:
+                claims.append(
+                    PolicyClaim(
+                        actor,
+                        "defence_spending_demand",
+                        target,
+                        provenance(article, sent, "spending_demand", lex.patterns.confidence("spending_demand")),
+                    )
+                )
+    return claims

@@ -1,0 +1,268 @@
+"""Role claims: a role phrase placed next to a person (title before the name, appositive,
+copula, relative clause), a role named by a verb ("who heads ..."), a possessive tie."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from ...gazetteer import load_gazetteer
+from ...models import Article, EntityType, Mention, RoleClaim, Status
+from ..data import matcher, shared_words
+from ..mentions import MentionIndex
+from ..syntax import provenance
+from .lexicon import RoleLexicon, role_lexicon
+from .spans import RoleSpan, premodifiers, role_spans, role_text, singular_title, status_inside
+
+
+def extract_roles(doc: Doc, article: Article, index: MentionIndex) -> list[RoleClaim]:
+    lex = role_lexicon()
+    claims: list[RoleClaim] = []
+    for sent in doc.sents:
+        for role in role_spans(sent, index, lex):
+            claims += _claims_for_role(doc, sent, role, article, index, lex)
+        claims += _possessive_ties(doc, sent, article, index, lex)
+        claims += _verb_roles(doc, sent, article, index, lex)
+    return claims
+
+
+def _verb_roles(doc: Doc, sent: Span, article: Article, index: MentionIndex, lex: RoleLexicon) -> list[RoleClaim]:
+    """ "Orysia Lutsevych, who heads the Ukraine Forum at Chatham House": a role named by a verb."""
+    claims = []
+    for verb in sent:
+        title = lex.role_verbs.get(verb.lemma_.lower())
+        if title is None or verb.i < sent.start + 3 or doc[verb.i - 1].lower_ != "who" or doc[verb.i - 2].text != ",":
+            continue
+        hit = index.at(verb.i - 3)
+        if not hit or hit[2].type != EntityType.PERSON:
+            continue
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is None:
+            continue
+        org: Mention | None = None
+        for prep in [
+            c for c in (*verb.children, *obj.children) if c.dep_ == "prep" and c.lower_ in lex.role_verb_links
+        ]:
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            found = index.at(pobj.i) if pobj is not None else None
+            if org is None and found and found[2].type != EntityType.PERSON:
+                org = found[2]  # "... at Chatham House": the employer
+        obj_hit = index.at(obj.i)
+        if org is None and obj_hit and obj_hit[2].type != EntityType.PERSON:
+            role, org = title, obj_hit[2]  # "who chairs the Hudson Institute"
+        else:
+            words = [
+                t
+                for t in obj.subtree
+                if t.dep_ not in shared_words().clause_deps and not (t.dep_ == "prep" and t.head == obj)
+            ]
+            words = [t for t in words if not any(t in p.subtree for p in obj.children if p.dep_ == "prep")]
+            role = f"{title} of " + "".join(t.text_with_ws for t in sorted(words, key=lambda t: t.i)).strip()
+        if org is None:
+            continue
+        status = Status.FORMER if verb.tag_ == "VBD" else Status.CURRENT
+        claims.append(
+            RoleClaim(
+                hit[2], role, org, status, provenance(article, sent, "role_verb", lex.patterns.confidence("role_verb"))
+            )
+        )
+    return claims
+
+
+def _possessive_ties(doc: Doc, sent: Span, article: Article, index: MentionIndex, lex: RoleLexicon) -> list[RoleClaim]:
+    """ "North Korea's Kim Jong Un", "Ishiba's Liberal Democratic Party": a tie with no title.
+
+    Resolution drops such a tie when the same person has a titled role at the same place.
+    """
+    claims = []
+    ties = matcher(doc.vocab, "possessive_tie", [("possessive_tie", lex.patterns.token_patterns("possessive_tie"))])
+    for _match_id, start, _end in ties(sent):
+        tok = sent[start]
+        owner, owned = index.at(tok.i - 1), index.at(tok.i + 1)
+        if owner is None or owned is None or owner[1] != tok.i or owned[0] != tok.i + 1:
+            continue
+        owner_m, owned_m = owner[2], owned[2]
+        if owner_m.type == EntityType.COUNTRY and owner_m.via == "name" and owned_m.type == EntityType.PERSON:
+            person, org = owned_m, owner_m
+        elif owner_m.type == EntityType.PERSON and owned_m.type == EntityType.ORGANIZATION:
+            person, org = owner_m, owned_m
+        else:
+            continue
+        tie = "member" if _is_party(org) else "affiliated"  # "Ishiba's Liberal Democratic Party"
+        evidence = provenance(article, sent, "possessive_tie", lex.patterns.confidence("possessive_tie"))
+        claims.append(RoleClaim(person, tie, org, Status.CURRENT, evidence))
+    return claims
+
+
+def _claims_for_role(
+    doc: Doc, sent: Span, role: RoleSpan, article: Article, index: MentionIndex, lex: RoleLexicon
+) -> list[RoleClaim]:
+    pre = premodifiers(doc, role, sent, index, lex)
+    text, nominee = role_text(doc, role, lex, pre.extra_rank)
+    head = doc[role.head].lower_
+    if not text or head in lex.nominee_words and nominee is None:
+        return []
+    status = nominee or pre.status or status_inside(doc, role, lex) or Status.CURRENT
+    org_after, _org_end = _org_after(doc, role.end, sent, index, lex)
+    pre_orgs = pre.orgs
+    if head in lex.field_heads:  # "a Japan expert": the country is the field
+        pre_orgs = [m for m in pre_orgs if m.type != EntityType.COUNTRY]
+    pre_org = pre_orgs[0] if pre_orgs else (pre.possessors[0] if pre.possessors else None)
+
+    person, pattern = None, ""
+    after = role.end + (1 if role.end < sent.end and doc[role.end].text == "," else 0)
+    hit = index.at(after)
+    coordinated: list[Mention] = []
+    if org_after is None and hit and hit[0] == after and hit[2].type == EntityType.PERSON:
+        person, pattern = hit[2], "title_before_name"
+        coordinated = _coordinated_people(doc, hit[1], sent, index, lex)
+        if coordinated:  # "Foreign Ministers Penny Wong and Wang Yi": each holds the title
+            text = singular_title(doc, role, text)
+    else:
+        found = _person_before(doc, pre.start, sent, index, lex)
+        if found:
+            person, pattern = found
+    if person is None:
+        return []
+    if pattern == "relative_clause":
+        status = status if status != Status.CURRENT else _tense_status(doc, pre.start)
+    conf = lex.patterns.confidence
+    confidence = conf(pattern)
+    if head in lex.weak_heads:
+        confidence -= conf("weak_head")
+    claims: list[RoleClaim] = []
+    if pre_org is not None and org_after is not None and status == Status.FORMER:
+        # "a former White House official at the Brookings Institution": then one, now the other
+        claims.append(RoleClaim(person, text, pre_org, status, provenance(article, sent, pattern, confidence)))
+        tie = provenance(article, sent, pattern, conf("second_tie"))
+        claims.append(RoleClaim(person, "affiliated", org_after, Status.CURRENT, tie))
+        return claims
+    org = org_after or pre_org
+    if org is None:
+        if not {w.lower() for w in text.split()} & lex.state_titles:
+            return claims  # a bare "trade chief": resolution can only guess whose, so say nothing
+        confidence -= conf("no_organisation")
+    claims.append(RoleClaim(person, text, org, status, provenance(article, sent, pattern, confidence)))
+    for other in coordinated:
+        # the organisation written before a coordinated title is shared only when it is no country
+        shared = org if org is not None and org.type != EntityType.COUNTRY else None
+        if shared is not None or {w.lower() for w in text.split()} & lex.state_titles:
+            evidence = provenance(article, sent, "coordinated_titles", confidence - conf("coordinated_titles"))
+            claims.append(RoleClaim(other, text, shared, status, evidence))
+    # "X, a former White House official now at The Asia Group": a second, current tie
+    now_org, _ = _now_at(doc, role.end, sent, index, lex)
+    if now_org is not None:
+        tie = provenance(article, sent, pattern, conf("second_tie"))
+        claims.append(RoleClaim(person, "affiliated", now_org, Status.CURRENT, tie))
+    return claims
+
+
+def _coordinated_people(doc: Doc, end: int, sent: Span, index: MentionIndex, lex: RoleLexicon) -> list[Mention]:
+    """People listed after the first one: "A and B", "A, B and C"."""
+    people: list[Mention] = []
+    j = end
+    while j + 1 < sent.end and doc[j].text in lex.list_separators:
+        j += 2 if doc[j].text == "," and doc[j + 1].lower_ == "and" else 1
+        hit = index.at(j)
+        if not hit or hit[0] != j or hit[2].type != EntityType.PERSON:
+            break
+        people.append(hit[2])
+        j = hit[1]
+    return people
+
+
+def _now_at(doc: Doc, end: int, sent: Span, index: MentionIndex, lex: RoleLexicon) -> tuple[Mention | None, int]:
+    """ "... now at The Asia Group" after a former role, before the clause ends."""
+    j = end
+    while j + 1 < sent.end and doc[j].lower_ != "now" and not (doc[j].is_punct and doc[j].text != "-"):
+        j += 1
+    if j + 1 < sent.end and doc[j].lower_ == "now" and doc[j + 1].lower_ in lex.now_links:
+        j += 2
+        while j < sent.end and doc[j].lower_ == "the":
+            j += 1
+        hit = index.at(j)
+        if hit and hit[2].type == EntityType.ORGANIZATION:
+            return hit[2], hit[1]
+    return None, end
+
+
+def _tense_status(doc: Doc, pos: int) -> Status:
+    """ "who served as" is a former role, "who serves as" a current one."""
+    window = [t for t in doc[max(0, pos - 4) : pos]]
+    return Status.FORMER if any(t.tag_ == "VBD" for t in window) else Status.CURRENT
+
+
+def _person_before(doc: Doc, pos: int, sent: Span, index: MentionIndex, lex: RoleLexicon) -> tuple[Mention, str] | None:
+    """The person an appositive, copula or relative clause ending at ``pos`` (exclusive) describes."""
+    copula = _copula_before(doc, pos, sent, lex)
+    if copula is not None:
+        j = copula - 1
+        pattern = "copula"
+        if j >= sent.start and doc[j].lower_ in shared_words().relative_pronouns:
+            j -= 1
+            pattern = "relative_clause"
+        if j >= sent.start and doc[j].text == ",":
+            j -= 1
+        hit = index.at(j)
+        if hit and hit[2].type == EntityType.PERSON:
+            return hit[2], pattern
+        if pattern == "relative_clause":
+            # "Ken Jimbo, a Keio University professor who served as ...": back over the appositive
+            for k in range(j, max(sent.start, j - 12), -1):
+                if doc[k].text == ",":
+                    hit = index.at(k - 1)
+                    if hit and hit[2].type == EntityType.PERSON and hit[1] == k:
+                        return hit[2], pattern
+                    break
+        return None
+    j = pos - 1
+    if j >= sent.start and doc[j].text == ",":
+        hit = index.at(j - 1)
+        if hit and hit[2].type == EntityType.PERSON and hit[1] == j:
+            return hit[2], "appositive"
+    return None
+
+
+def _org_after(doc: Doc, end: int, sent: Span, index: MentionIndex, lex: RoleLexicon) -> tuple[Mention | None, int]:
+    """``of/at/with ORG`` after a role phrase, skipping "the", "Washington-based" and field
+    phrases ("senior fellow for Russia and Eurasia at the IISS"); up to the next comma."""
+    j = end
+    while j < sent.end and doc[j].lower_ in lex.org_links:
+        link = doc[j].lower_
+        j += 1
+        while j < sent.end and (doc[j].lower_ == "the" or doc[j].pos_ == "ADJ" and doc[j].is_lower):
+            j += 1
+        hit = index.at(j)
+        if hit and hit[1] + 1 < sent.end and doc[hit[1]].text == "-" and doc[hit[1] + 1].lower_ == "based":
+            hit = index.at(hit[1] + 2)
+        if hit and hit[2].type == EntityType.COUNTRY and link in lex.country_field_links:
+            # "representative for Japan", "ambassador in New Delhi": the field or the post, not the employer
+            j = _skip_field(doc, hit[1], sent, index)
+            continue
+        if hit and hit[2].type != EntityType.PERSON:
+            return hit[2], hit[1]
+        if link in lex.field_links and not hit:
+            j = _skip_field(doc, j, sent, index)  # "chief economist for Asia-Pacific at Natixis"
+            continue
+        break
+    return None, end
+
+
+def _skip_field(doc: Doc, j: int, sent: Span, index: MentionIndex) -> int:
+    """Past a field phrase: words, names and "and", up to a preposition or punctuation."""
+    while j < sent.end and not doc[j].is_punct | (doc[j].pos_ == "ADP") or doc[j].text == "-":
+        hit = index.at(j)
+        j = hit[1] if hit else j + 1
+    return j
+
+
+def _copula_before(doc: Doc, pos: int, sent: Span, lex: RoleLexicon) -> int | None:
+    """Where the longest copula ("is", "who served as") ending at ``pos`` starts, if one does."""
+    copulas = matcher(doc.vocab, "copula", [("copula", lex.patterns.token_patterns("copula"))])
+    starts = [start for _id, start, end in copulas(doc[sent.start : pos]) if sent.start + end == pos]
+    return sent.start + min(starts) if starts else None
+
+
+def _is_party(org: Mention) -> bool:
+    """A political party: so the gazetteer says, else its name does ("Ishiba's Liberal Democratic Party")."""
+    entry = load_gazetteer().get(org.gazetteer_key) if org.gazetteer_key else None
+    return entry.kind == "party" if entry is not None else "party" in org.name.lower()

@@ -1,0 +1,132 @@
+"""Parse helpers shared by the extractors: provenance, noun-phrase mentions, governing verbs,
+negation and subjects. Word and label sets come from ``words.json`` and the family lexicons."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from spacy.tokens import Span, Token
+
+from ..models import Article, Mention, Provenance
+from .data import shared_words
+from .mentions import MentionIndex
+from .roles.lexicon import is_head
+
+
+def provenance(article: Article, sent: Span, pattern: str, confidence: float) -> Provenance:
+    return Provenance(
+        article=article.content_hash,
+        evidence=sent.text.strip(),
+        start=sent.start_char,
+        end=sent.start_char + len(sent.text.rstrip()),
+        pattern=pattern,
+        confidence=round(max(0.05, min(1.0, confidence)), 2),
+    )
+
+
+def mentions_in(tokens: list[Token], index: MentionIndex, exclude: set[int]) -> list[Mention]:
+    seen: dict[int, Mention] = {}
+    for tok in tokens:
+        hit = index.at(tok.i)
+        if hit and hit[0] not in exclude:
+            seen.setdefault(hit[0], hit[2])
+    return [seen[k] for k in sorted(seen)]
+
+
+def np_mentions(
+    tok: Token, index: MentionIndex, core: bool = False, skip_preps: frozenset[str] = frozenset()
+) -> list[Mention]:
+    """Mentions in the noun phrase headed by ``tok``, coordinated ones included.
+
+    Clauses inside it are left out ("a deal that was meant to counter China"); with
+    ``core`` so are its prepositional phrases ("her status as a neighbour to China"), and
+    phrases opened by ``skip_preps`` always are ("a summit in Kuala Lumpur").
+    """
+    words = shared_words()
+    tokens: list[Token] = []
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        tokens.append(t)
+        for child in t.children:
+            if child.dep_ in words.clause_deps or child.pos_ == "VERB" and child.dep_ != "amod":
+                continue
+            if core and child.dep_ not in words.core_deps or child.dep_ == "prep" and child.lower_ in skip_preps:
+                continue
+            if child.dep_ == "appos" and child.pos_ == "NOUN":
+                continue  # "Pakistan's jets, a grievance in New Delhi": a comment, not a party
+            stack.append(child)
+    return mentions_in(sorted(tokens, key=lambda t: t.i), index, set())
+
+
+def governing_verb(tok: Token) -> Token | None:
+    verb_pos = shared_words().verb_pos
+    cur = tok
+    for _ in range(4):
+        if cur.pos_ in verb_pos:
+            return cur
+        if cur.head == cur:
+            return None
+        cur = cur.head
+    return None
+
+
+class NegationWords(Protocol):
+    negation_words: frozenset[str]
+    negation_deps: frozenset[str]
+    hypothetical: frozenset[str]
+    hypothetical_deps: frozenset[str]
+    conditional_marks: frozenset[str]
+    denial_words: frozenset[str]
+
+
+def negated(trigger: Token, verb: Token | None, lex: NegationWords) -> bool:
+    """Negation, a hypothetical marker, a condition or a reported denial near the trigger."""
+    for t in (trigger, verb):
+        if t is None:
+            continue
+        for child in t.children:
+            if child.dep_ == "neg" or child.lower_ in lex.negation_words and child.dep_ in lex.negation_deps:
+                return True
+            if child.lower_ in lex.hypothetical and child.dep_ in lex.hypothetical_deps:
+                return True
+    # a conditional clause ("if Washington imposed tariffs") or a reported denial
+    for t in trigger.ancestors:
+        if any(c.dep_ == "mark" and c.lower_ in lex.conditional_marks for c in t.children):
+            return True
+        if t.lemma_.lower() in lex.denial_words:
+            return True
+    return False
+
+
+def subject(verb: Token, index: MentionIndex) -> list[Mention]:
+    """The mentions of a verb's subject, "he" and "the president" resolved to people named earlier."""
+    words = shared_words()
+    for child in verb.children:
+        if child.dep_ == "nsubj" and child.lower_ in words.personal_pronouns:
+            person = index.person_before(child.i)  # "He imposed tariffs": the last person named
+            return [person] if person else []
+        if child.dep_ == "nsubj" and is_head(child) and not np_mentions(child, index, core=True):
+            # "the president imposed tariffs": the person the article gave that title
+            title = {t.lower_ for t in child.subtree if t.dep_ in words.title_subject_deps or t == child}
+            person = index.titled_person(title, child.idx) if any(t.lower_ == "the" for t in child.children) else None
+            return [person] if person else []
+        if child.dep_ in words.subject_clause_deps:
+            found = np_mentions(child, index, core=True)
+            if (
+                not found
+                and verb.dep_ == "relcl"
+                and any(t.lower_ in words.relative_subject_words for t in child.subtree)
+            ):
+                return np_mentions(verb.head, index, core=True)  # "North Korea, whose missiles threaten Japan"
+            return found
+    if verb.dep_ in words.subject_chain_deps and verb.head != verb:
+        return subject(verb.head, index)
+    return []
+
+
+def subject_passive(verb: Token, index: MentionIndex) -> list[Mention]:
+    for child in verb.children:
+        if child.dep_ == "nsubjpass":
+            return np_mentions(child, index, core=True)
+    return []

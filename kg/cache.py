@@ -22,20 +22,30 @@ from importlib import resources
 from pathlib import Path
 
 from .models import Article, ArticleExtraction
+from .resources import ontology_dir
 
 CACHE_DIR = ".cache"
-# Modules whose source decides what an extraction contains; kg/data/*.json is added below.
-EXTRACTOR_MODULES = ("extract.py", "nlp.py", "gazetteer.py", "models.py")
+# Modules outside the kg/extract package whose source decides what an extraction contains; every
+# file of kg/extract (code, lexicons, patterns) and the gazetteers in kg/data are added below.
+EXTRACTOR_MODULES = ("nlp.py", "gazetteer.py", "models.py", "registry.py")
+EXTRACTOR_FILES = ("*.py", "*.json", "*.jsonl")
+EXTRACTOR_ONTOLOGY = ("policies.ttl", "newsgraph.ttl")
 
 
 @lru_cache(maxsize=4)
 def extractor_version(package: Path | None = None) -> str:
     """A hash of the extractor's source and data (of ``package``, default ``kg``): any edit invalidates the cache."""
     root = package or Path(str(resources.files("kg")))
-    files = [root / name for name in EXTRACTOR_MODULES] + sorted((root / "data").glob("*.json"))
+    extract = root / "extract"
+    package_files = sorted(
+        {f for pattern in EXTRACTOR_FILES for f in extract.rglob(pattern) if "__pycache__" not in f.parts}
+    )
+    files = [root / name for name in EXTRACTOR_MODULES] + package_files + sorted((root / "data").glob("*.json"))
     h = hashlib.sha256()
     for f in files:
-        h.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+        h.update(f.relative_to(root).as_posix().encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+    for name in EXTRACTOR_ONTOLOGY:  # the policy keys and their symmetry
+        h.update(name.encode("utf-8") + b"\0" + ontology_dir().joinpath(name).read_bytes() + b"\0")
     return h.hexdigest()[:16]
 
 

@@ -91,14 +91,24 @@ def test_speed_extractor_version_changes_with_code_and_data(tmp_path: Path):
     shutil.copytree(ROOT / "kg", package, ignore=shutil.ignore_patterns("__pycache__"))
     before = extractor_version(package)
     assert before == extractor_version(ROOT / "kg")
-    (package / "data" / "roles.json").write_text(
-        (package / "data" / "roles.json").read_text(encoding="utf-8") + "\n", encoding="utf-8"
-    )
+    roles = package / "extract" / "roles" / "roles.json"
+    roles.write_text(roles.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     after_data = extractor_version.__wrapped__(package)
     assert after_data != before
-    (package / "extract.py").write_text("# edited\n" + (package / "extract.py").read_text(encoding="utf-8"))
+    patterns = package / "extract" / "policies" / "patterns.jsonl"
+    patterns.write_text(patterns.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    after_patterns = extractor_version.__wrapped__(package)
+    assert after_patterns not in {before, after_data}
+    code = package / "extract" / "syntax.py"
+    code.write_text("# edited\n" + code.read_text(encoding="utf-8"))
     after_code = extractor_version.__wrapped__(package)
-    assert after_code not in {before, after_data}
+    assert after_code not in {before, after_data, after_patterns}
+    (package / "data" / "countries.json").write_text(
+        (package / "data" / "countries.json").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    after_gazetteer = extractor_version.__wrapped__(package)
+    assert after_gazetteer not in {before, after_data, after_patterns, after_code}
+    after_code = after_gazetteer
     # Resolution runs on every build, so its code is not part of the key.
     (package / "resolve.py").write_text("# edited\n")
     assert extractor_version.__wrapped__(package) == after_code

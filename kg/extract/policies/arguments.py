@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Token
 
 from ...models import EntityType, Mention
 from ..data import shared_words
@@ -12,7 +12,7 @@ from .lexicon import PolicyLexicon
 
 
 def arguments(
-    trigger: Token, verb: Token | None, key: str, sent: Span, index: MentionIndex, lex: PolicyLexicon
+    trigger: Token, verb: Token | None, key: str, index: MentionIndex, lex: PolicyLexicon
 ) -> list[tuple[Mention, Mention, str, float]]:
     """(actor, target, pattern, confidence) pairs for one trigger, read off the parse.
 

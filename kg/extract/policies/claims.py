@@ -28,7 +28,7 @@ def extract_policies(doc: Doc, article: Article, index: MentionIndex) -> list[Po
             verb = governing_verb(trigger)
             if negated(trigger, verb, lex):
                 continue
-            for actor, target, pattern, confidence in arguments(trigger, verb, key, sent, index, lex):
+            for actor, target, pattern, confidence in arguments(trigger, verb, key, index, lex):
                 if actor.name == target.name:
                     continue
                 if actor.start < sent.start_char:
@@ -94,7 +94,7 @@ def _spending_demands(sent: Span, article: Article, index: MentionIndex, lex: Po
                 claims.append(
                     PolicyClaim(
                         actor,
-                        "defence_spending_demand",
+                        lex.spending_demand_key,
                         target,
                         provenance(article, sent, "spending_demand", lex.patterns.confidence("spending_demand")),
                     )

@@ -32,6 +32,7 @@ class PolicyLexicon:
     non_party_preps: frozenset[str]
     mutual_preps: frozenset[str]
     spending_terms: tuple[tuple[str, ...], ...]
+    spending_demand_key: str
     demand_words: frozenset[str]
     modal_demands: frozenset[str]
     demand_argument_deps: frozenset[str]
@@ -79,6 +80,7 @@ def policy_lexicon() -> PolicyLexicon:
         non_party_preps=words("non_party_prepositions"),
         mutual_preps=words("mutual_prepositions"),
         spending_terms=tuple(tuple(t.split()) for t in data["spending_terms"]),
+        spending_demand_key=data["spending_demand_key"],
         demand_words=words("demand_words"),
         modal_demands=words("modal_demands"),
         demand_argument_deps=frozenset(data["demand_argument_deps"]),

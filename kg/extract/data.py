@@ -8,7 +8,7 @@ patterns. The code looks every confidence up by name, so none is written in Pyth
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -77,13 +77,13 @@ def pattern_table(package: str) -> PatternTable:
 _MATCHERS: dict[tuple[int, str], tuple[Vocab, Matcher]] = {}
 
 
-def matcher(vocab: Vocab, key: str, patterns: list[tuple[str, list[list[dict]]]]) -> Matcher:
-    """A ``Matcher`` over ``vocab`` with ``patterns`` (match id, token patterns), built once per vocab and key."""
+def matcher(vocab: Vocab, key: str, patterns: Callable[[], list[tuple[str, list[list[dict]]]]]) -> Matcher:
+    """A ``Matcher`` over ``vocab`` with ``patterns()`` (match id, token patterns), built once per vocab and key."""
     cached = _MATCHERS.get((id(vocab), key))
     if cached is not None and cached[0] is vocab:
         return cached[1]
     m = Matcher(vocab)
-    for match_id, token_patterns in patterns:
+    for match_id, token_patterns in patterns():
         m.add(match_id, token_patterns)
     _MATCHERS[(id(vocab), key)] = (vocab, m)
     return m

@@ -31,11 +31,8 @@ def extract_policies(doc: Doc, article: Article, index: MentionIndex) -> list[Po
             for actor, target, pattern, confidence in arguments(trigger, verb, key, index, lex):
                 if actor.name == target.name:
                     continue
-                if actor.start < sent.start_char:
-                    pattern, confidence = (
-                        pattern + reference["suffix"],
-                        reference["confidence"],
-                    )  # "he", "the president": resolved
+                if actor.start < sent.start_char:  # "he", "the president": resolved
+                    pattern, confidence = pattern + reference["suffix"], reference["confidence"]
                 claims.append(PolicyClaim(actor, key, target, provenance(article, sent, pattern, confidence)))
         claims += _spending_demands(sent, article, index, lex)
     return claims
@@ -44,7 +41,7 @@ def extract_policies(doc: Doc, article: Article, index: MentionIndex) -> list[Po
 def _triggers(sent: Span, lex: PolicyLexicon) -> list[tuple[Token, str]]:
     found: dict[int, tuple[Token, str]] = {}
     keys = list(lex.phrases.values())
-    phrases = matcher(sent.doc.vocab, "policy_phrases", phrase_patterns(lex))
+    phrases = matcher(sent.doc.vocab, "policy_phrases", lambda: phrase_patterns(lex))
     strings = sent.doc.vocab.strings
     # in the lexicon's order, so a later phrase with the same root wins as it always has
     for n, start, end in sorted((int(strings[m]), s, e) for m, s, e in phrases(sent)):
@@ -59,7 +56,7 @@ def _triggers(sent: Span, lex: PolicyLexicon) -> list[tuple[Token, str]]:
 
 def _spending_demands(sent: Span, article: Article, index: MentionIndex, lex: PolicyLexicon) -> list[PolicyClaim]:
     """ "X pushed Japan to raise its defence spending", "calls for ... defence expenditure by X"."""
-    terms = matcher(sent.doc.vocab, "spending_terms", spending_patterns(lex))
+    terms = matcher(sent.doc.vocab, "spending_terms", lambda: spending_patterns(lex))
     strings = sent.doc.vocab.strings
     found = sorted((int(strings[m]), s, e) for m, s, e in terms(sent))
     if not found:

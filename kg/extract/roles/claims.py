@@ -74,7 +74,9 @@ def _possessive_ties(doc: Doc, sent: Span, article: Article, index: MentionIndex
     Resolution drops such a tie when the same person has a titled role at the same place.
     """
     claims = []
-    ties = matcher(doc.vocab, "possessive_tie", [("possessive_tie", lex.patterns.token_patterns("possessive_tie"))])
+    ties = matcher(
+        doc.vocab, "possessive_tie", lambda: [("possessive_tie", lex.patterns.token_patterns("possessive_tie"))]
+    )
     for _match_id, start, _end in ties(sent):
         tok = sent[start]
         owner, owned = index.at(tok.i - 1), index.at(tok.i + 1)
@@ -257,7 +259,7 @@ def _skip_field(doc: Doc, j: int, sent: Span, index: MentionIndex) -> int:
 
 def _copula_before(doc: Doc, pos: int, sent: Span, lex: RoleLexicon) -> int | None:
     """Where the longest copula ("is", "who served as") ending at ``pos`` starts, if one does."""
-    copulas = matcher(doc.vocab, "copula", [("copula", lex.patterns.token_patterns("copula"))])
+    copulas = matcher(doc.vocab, "copula", lambda: [("copula", lex.patterns.token_patterns("copula"))])
     starts = [start for _id, start, end in copulas(doc[sent.start : pos]) if sent.start + end == pos]
     return sent.start + min(starts) if starts else None
 

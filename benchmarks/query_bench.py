@@ -20,8 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-QUERIES = ROOT / "ontology" / "queries"
+from kg.resources import ontology_file
+
+QUERIES = ontology_file("queries")
 COMPETENCY = ("entities.rq", "person_role_org.rq", "country_policy_country.rq")
 POLICIES = (
     "alliance",

@@ -41,7 +41,7 @@ def main() -> None:
     \b
     Example:
       kg build corpus -o build
-      kg query build/graph.ttl ontology/queries/person_role_org.rq
+      kg query build/graph.ttl person_role_org
       kg validate build/graph.ttl
     """
 
@@ -138,16 +138,17 @@ def _progress(items: Iterable, total: int | None = None) -> Iterable:
 )
 @_friendly
 def query(graph: Path, query: str, fmt: str, store: str) -> None:
-    """Run a SPARQL QUERY (an .rq file or a string) over GRAPH.
+    """Run a SPARQL QUERY over GRAPH: a bundled query's name, an .rq file, or a SPARQL string.
 
     SELECT, ASK, CONSTRUCT and DESCRIBE over Turtle, N-Triples, JSON-LD, TriG or N-Quads (by
     file extension; the default graph of a TriG file is the union of its graphs). The prefixes
     ng:, id:, policy:, schema:, org:, prov:, dcterms:, skos:, owl:, rdf:, rdfs:, xsd: and wd:
-    are predeclared. `kg queries` lists the bundled queries.
+    are predeclared. `kg queries` lists the names of the bundled queries.
 
     \b
     Example:
-      kg query build/graph.ttl ontology/queries/person_role_org.rq
+      kg query build/graph.ttl person_role_org
+      kg query build/graph.ttl my-queries/roles.rq
       kg query build/graph.ttl "SELECT ?p WHERE { ?p a ng:Person }" --format csv
       kg query build/graph.trig "CONSTRUCT WHERE { ?p ng:tariff ?c }" --store rdflib
     """
@@ -159,19 +160,20 @@ def query(graph: Path, query: str, fmt: str, store: str) -> None:
 @main.command()
 @_friendly
 def queries() -> None:
-    """List the bundled SPARQL queries (ontology/queries/*.rq) and the question each answers.
+    """List the bundled SPARQL queries: the name to give `kg query`, then the question it answers.
 
-    Edit the VALUES line of a query marked PLACEHOLDER to ask about another entity.
+    The files are the .rq files of ontology/queries. To ask about another entity, copy a query
+    marked PLACEHOLDER, edit its VALUES line and run the copy by its path.
 
     \b
     Example:
       kg queries
-      kg query build/graph.ttl ontology/queries/people_in_organisation.rq
+      kg query build/graph.ttl people_in_organisation
     """
     from .query import library
 
     for item in library():
-        click.echo(f"{item.path.name}\n    {item.question}")
+        click.echo(f"{item.name}\n    {item.question}")
 
 
 @main.command()
@@ -248,7 +250,7 @@ def serve(graph: Path, port: int, timeout: int) -> None:
     "--shapes",
     type=click.Path(path_type=Path, exists=True),
     default=None,
-    help="SHACL shapes (default: ontology/shapes.ttl).",
+    help="SHACL shapes (default: the bundled ontology/shapes.ttl).",
 )
 @_friendly
 def validate(graph: Path, shapes: Path | None) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -23,18 +21,10 @@ from .namespaces import (
     role_assignment_iri,
     wikidata_iri,
 )
+from .resources import ontology_file
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ENTITY_CLASS = {EntityType.PERSON: NG.Person, EntityType.ORGANIZATION: NG.Organization, EntityType.COUNTRY: NG.Country}
 STATUS = {Status.CURRENT: NG.current, Status.FORMER: NG.former, Status.NOMINEE: NG.nominee}
-
-
-def ontology_file(name: str) -> Path:
-    """A file of ``ontology/``: from the source tree, else from the installed package data."""
-    local = ONTOLOGY_DIR / name
-    if local.exists():
-        return local
-    return Path(str(resources.files("kg").joinpath("ontology", name)))
 
 
 @lru_cache(maxsize=1)

@@ -19,10 +19,11 @@ from rdflib.namespace import XSD
 
 from .errors import QueryError
 from .namespaces import PREFIXES
+from .resources import ontology_file, query_files
 
 FORMATS = ("table", "csv", "tsv", "json")
 STORES = ("oxigraph", "rdflib")
-QUERY_DIR = Path(__file__).resolve().parent.parent / "ontology" / "queries"
+_QUERY_NAME = re.compile(r"[A-Za-z_][\w-]*(\.rq)?")  # a bundled query's name: no path, no SPARQL
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", re.IGNORECASE)
 _CHAR_CLASS = re.compile(r"\[[^\[\]]*\.\.=[^\[\]]*\]")  # pyoxigraph's Unicode ranges: noise to a reader
 _OXIGRAPH_POSITION = re.compile(r"error at (\d+):(\d+)(?:-\d+:\d+)?:?\s*(.*)", re.DOTALL)
@@ -40,12 +41,21 @@ class QueryResult:
 
 
 def read_query(query: str) -> str:
-    """``query`` is a path to an ``.rq`` file or the SPARQL text itself."""
+    """``query`` is a path to an ``.rq`` file, the name of a bundled query, or the SPARQL text itself."""
     candidate = Path(query)
-    if query.endswith((".rq", ".sparql")) or ("\n" not in query and len(query) < 256 and candidate.is_file()):
-        if not candidate.is_file():
-            raise QueryError(f"query file not found: {query} (give an .rq file or a SPARQL string)")
+    if "\n" not in query and len(query) < 256 and candidate.is_file():
         return candidate.read_text(encoding="utf-8")
+    if _QUERY_NAME.fullmatch(query):  # one word: never SPARQL, so a bundled query's name
+        bundled = {item.name: item.path for item in library()}
+        name = query.removesuffix(".rq")
+        if name in bundled:
+            return bundled[name].read_text(encoding="utf-8")
+        raise QueryError(
+            f"no query file or bundled query named {query!r}: give an .rq file, a SPARQL string, "
+            f"or one of {', '.join(bundled)} (see `kg queries`)"
+        )
+    if query.endswith((".rq", ".sparql")):
+        raise QueryError(f"query file not found: {query} (give an .rq file or a SPARQL string)")
     return query
 
 
@@ -290,22 +300,10 @@ class LibraryQuery:
     question: str
 
 
-def query_dir() -> Path:
-    """``ontology/queries``: from the source tree, else from the installed package data."""
-    if QUERY_DIR.is_dir():
-        return QUERY_DIR
-    from .graph import ontology_file
-
-    return ontology_file("queries")
-
-
 def library(folder: Path | None = None) -> list[LibraryQuery]:
-    """The bundled queries with their question: the leading ``#`` comment, up to ``Columns:``."""
-    folder = folder or query_dir()
-    found = []
-    for path in sorted(folder.glob("*.rq")):
-        found.append(LibraryQuery(path.stem, path, question_of(path.read_text(encoding="utf-8"))))
-    return found
+    """The bundled queries (or those of ``folder``) with their question: the leading ``#`` comment."""
+    paths = sorted(folder.glob("*.rq")) if folder else query_files()
+    return [LibraryQuery(path.stem, path, question_of(path.read_text(encoding="utf-8"))) for path in paths]
 
 
 def question_of(text: str) -> str:
@@ -327,8 +325,6 @@ def question_of(text: str) -> str:
 def validate(graph: Graph, shapes: Path | None = None) -> tuple[bool, str]:
     """SHACL validation against ``ontology/shapes.ttl``: (conforms, readable report)."""
     from pyshacl import validate as shacl_validate
-
-    from .graph import ontology_file
 
     shapes_graph = Graph().parse(shapes or ontology_file("shapes.ttl"), format="turtle")
     conforms, _report_graph, text = shacl_validate(graph, shacl_graph=shapes_graph, inference="none", advanced=True)

@@ -251,7 +251,7 @@ def find_entity(graph: Graph, name: str) -> URIRef:
     if not by_label:
         raise InputError(
             f"no entity named {name!r} in the graph (names are rdfs:label or skos:altLabel, any case; "
-            "list them with `kg query GRAPH ontology/queries/entities.rq`)"
+            "list them with `kg query GRAPH entities`)"
         )
     if len(by_label) > 1:
         names = labels(graph)

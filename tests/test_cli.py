@@ -34,7 +34,7 @@ def test_cli_build_writes_turtle_and_html(built: Path):
 
 
 def test_cli_query_prints_a_table(built: Path):
-    done = kg("query", str(built / "graph.ttl"), str(QUERIES / "person_role_org.rq"))
+    done = kg("query", str(built / "graph.ttl"), str(QUERIES / "person_role_org.rq"))  # a path to an .rq file
     assert done.returncode == 0, done.stderr
     header, rule = done.stdout.splitlines()[:2]
     assert re.split(r"\s*\|\s*", header.strip())[:3] == ["person", "role", "org"]
@@ -49,9 +49,33 @@ def test_cli_query_string_with_predeclared_prefixes_as_json(built: Path):
     assert any(b["c"]["value"].endswith("/country/japan") for b in data["results"]["bindings"])
 
 
+def test_cli_query_bundled_query_by_name_from_any_folder(built: Path, tmp_path: Path):
+    by_name = kg("query", str(built / "graph.ttl"), "person_role_org", cwd=tmp_path)
+    by_path = kg("query", str(built / "graph.ttl"), str(QUERIES / "person_role_org.rq"))
+    assert by_name.returncode == 0, by_name.stderr
+    assert by_name.stdout == by_path.stdout and "Prime Minister" in by_name.stdout
+
+
+def test_cli_query_unknown_name_lists_the_bundled_queries(built: Path, tmp_path: Path):
+    done = kg("query", str(built / "graph.ttl"), "person_roles", cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "'person_roles'" in done.stderr
+    for path in QUERIES.glob("*.rq"):
+        assert path.stem in done.stderr
+
+
+def test_cli_queries_lists_names_from_any_folder(tmp_path: Path):
+    done = kg("queries", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    names = [line for line in lines if not line.startswith(" ")]
+    assert names == sorted(p.stem for p in QUERIES.glob("*.rq"))
+    assert all(line.startswith("    ") and line.rstrip().endswith("?") for line in lines if line not in names)
+
+
 def test_cli_query_csv_and_tsv(built: Path):
-    csv_out = kg("query", str(built / "graph.ttl"), str(QUERIES / "entities.rq"), "--format", "csv").stdout
-    tsv_out = kg("query", str(built / "graph.ttl"), str(QUERIES / "entities.rq"), "--format", "tsv").stdout
+    csv_out = kg("query", str(built / "graph.ttl"), "entities", "--format", "csv").stdout
+    tsv_out = kg("query", str(built / "graph.ttl"), "entities", "--format", "tsv").stdout
     assert csv_out.splitlines()[0].startswith("entity,label,type")
     assert tsv_out.splitlines()[0].startswith("entity\tlabel\ttype")
 

@@ -20,6 +20,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS
 
 from kg.namespaces import ID, NG, ORG, POLICY, SCHEMA, policy_concept_iri
+from kg.resources import ontology_file, ontology_text, query_files
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology"
@@ -143,6 +144,14 @@ def test_ontology_turtle_parses_with_rdflib_and_oxigraph(path: Path):
 def test_ontology_files_exist():
     assert {p.name for p in ONTOLOGY.glob("*.ttl")} >= {"newsgraph.ttl", "policies.ttl", "shapes.ttl"}
     assert {p.name for p in QUERIES.glob("*.rq")} == set(COMPETENCY_QUERIES) | set(EXAMPLE_QUERIES)
+
+
+def test_ontology_loader_reads_the_repository_files():
+    # kg.resources is how the code finds these files, installed or not; here it is the repository's
+    for name in ("newsgraph.ttl", "policies.ttl", "shapes.ttl"):
+        assert ontology_text(name) == (ONTOLOGY / name).read_text(encoding="utf-8")
+        assert ontology_file(name).resolve() == (ONTOLOGY / name).resolve()
+    assert [p.name for p in query_files()] == sorted(p.name for p in QUERIES.glob("*.rq"))
 
 
 # --- newsgraph.ttl ----------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from kg.errors import QueryError
 from kg.formats import write_formats
-from kg.query import execute, format_result, library, query_file, question_of
+from kg.query import execute, format_result, library, query_file, question_of, read_query
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "ontology" / "queries"
@@ -98,12 +99,25 @@ def test_query_question_is_the_leading_comment():
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_query_bundled_query_on_corpus(name: str, graphs):
-    rows = rows_of(graphs["ttl"], str(QUERIES / name))
+    rows = rows_of(graphs["ttl"], Path(name).stem)  # by its name, as `kg query GRAPH NAME`
     assert rows, name
     assert EXPECTED[name](rows), rows[:5]
+    assert rows_of(graphs["ttl"], str(QUERIES / name)) == rows  # and by its path
     # the same rows on rdflib (ties of ORDER BY may come in another order)
     key = lambda r: sorted(r.items())  # noqa: E731
-    assert sorted(rows_of(graphs["ttl"], str(QUERIES / name), store="rdflib"), key=key) == sorted(rows, key=key)
+    assert sorted(rows_of(graphs["ttl"], Path(name).stem, store="rdflib"), key=key) == sorted(rows, key=key)
+
+
+def test_query_read_query_tells_names_paths_and_sparql_apart(tmp_path: Path):
+    own = tmp_path / "mine.rq"
+    own.write_text("SELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    assert read_query(str(own)) == own.read_text(encoding="utf-8")
+    assert read_query("entities") == read_query("entities.rq") == (QUERIES / "entities.rq").read_text(encoding="utf-8")
+    assert read_query("ASK { ?s ?p ?o }") == "ASK { ?s ?p ?o }"
+    with pytest.raises(QueryError, match=r"no query file or bundled query named 'entity'.*entities"):
+        read_query("entity")
+    with pytest.raises(QueryError, match="query file not found"):
+        read_query(str(tmp_path / "missing.rq"))
 
 
 @pytest.mark.parametrize("key", ["nt", "jsonld", "trig"])
@@ -162,7 +176,7 @@ def test_cli_query_refuses_an_update(graphs):
 
 
 def test_cli_query_tsv_and_construct(graphs):
-    tsv = kg("query", str(graphs["trig"]), str(QUERIES / "who_holds_which_role.rq"), "--format", "tsv")
+    tsv = kg("query", str(graphs["trig"]), "who_holds_which_role", "--format", "tsv")
     assert tsv.returncode == 0 and tsv.stdout.splitlines()[0] == "personLabel\trole\torgLabel\tstatus\tdoc"
     ttl = kg("query", str(graphs["ttl"]), "CONSTRUCT WHERE { ?p ng:holdsRoleIn ?o }")
     assert ttl.returncode == 0 and "ng:holdsRoleIn" in ttl.stdout
@@ -181,6 +195,6 @@ def test_cli_query_imports_nothing_heavy(graphs):
 def test_cli_queries_lists_the_library():
     done = kg("queries")
     assert done.returncode == 0
-    for name in EXPECTED:
-        assert name in done.stdout
+    names = {line for line in done.stdout.splitlines() if not line.startswith(" ")}
+    assert names == {Path(name).stem for name in EXPECTED}  # the names `kg query` takes
     assert "people are linked to a given organisation" in done.stdout

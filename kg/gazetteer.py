@@ -27,6 +27,7 @@ class GazetteerEntry:
     metonyms: tuple[str, ...] = ()
     kind: str = ""  # organisations: international, government, military, party, think_tank, company, ...
     acts_for: str | None = None  # key of the body it acts for in policies (the Commission for the EU)
+    members: tuple[str, ...] = ()  # country keys of a bloc's members (ECOWAS, EFTA, NATO)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,11 @@ class Gazetteer:
         entry = self.entries.get(key)
         return entry is not None and entry.kind == "international"
 
+    def members_of(self, key: str) -> tuple[str, ...]:
+        """The country keys of a bloc's members, so a fact about the bloc can be read for each."""
+        entry = self.entries.get(key)
+        return entry.members if entry is not None else ()
+
     def state_of(self, key: str) -> str | None:
         """The country key a body or person belongs to (the key itself for a country)."""
         entry = self.entries.get(key)
@@ -131,6 +137,7 @@ def load_gazetteer() -> Gazetteer:
                 part_of=_country_key(o.get("part_of")),
                 kind=o.get("kind", ""),
                 acts_for=entity_key(EntityType.ORGANIZATION, o["acts_for"]) if o.get("acts_for") else None,
+                members=tuple(entity_key(EntityType.COUNTRY, m) for m in o.get("members", [])),
             )
         )
     for p in _read("people.json"):

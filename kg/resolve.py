@@ -278,12 +278,14 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
             actor = _policy_party(actor_key, resolver, states)
             target = _policy_party(target_key, resolver, states)
             if actor and target and actor != target:
+                actor, target = _membership_direction(claim.policy, actor, target, resolver)
                 prov = claim.provenance
                 if any(k.startswith("person:") and k not in states for k in (actor_key, target_key)):
                     # the state of a person the articles give no office: their nationality, a weaker guess
                     prov = replace(prov, confidence=round(prov.confidence * 0.7, 2))
                 policies.append(PolicyFact(actor, claim.policy, target, prov))
 
+    policies += _fellow_members(policies, resolver)
     roles = _without_redundant_ties(roles, resolver)
     roles = _strongest(roles, lambda f: (f.person, f.role, f.org, f.status, f.provenance.article, f.provenance.start))
     policies = _strongest(policies, lambda f: (f.actor, f.policy, f.target, f.provenance.article, f.provenance.start))
@@ -338,6 +340,31 @@ def _policy_party(key: str, resolver: Resolver, states: dict[str, str]) -> str |
     if resolver.gaz.is_international(key):
         return key  # an international body (NATO, the Trans-Pacific Partnership)
     return None
+
+
+def _fellow_members(policies: list[PolicyFact], resolver: Resolver) -> list[PolicyFact]:
+    """Members of one bloc that an article allies with it are allied with each other."""
+    allied: dict[tuple[str, str], list[PolicyFact]] = defaultdict(list)
+    for f in policies:
+        if f.policy == "alliance" and f.actor in resolver.gaz.members_of(f.target):
+            allied[(f.provenance.article, f.target)].append(f)
+    out = []
+    for facts in allied.values():
+        for i, a in enumerate(facts):
+            for b in facts[i + 1 :]:
+                if a.actor != b.actor:
+                    prov = replace(
+                        a.provenance, confidence=round(min(a.provenance.confidence, b.provenance.confidence) * 0.8, 2)
+                    )
+                    out.append(PolicyFact(a.actor, "alliance", b.actor, prov))
+    return out
+
+
+def _membership_direction(policy: str, actor: str, target: str, resolver: Resolver) -> tuple[str, str]:
+    """States leave blocs, not the reverse: "ECOWAS ... the withdrawal of Mali" is Mali leaving ECOWAS."""
+    if policy == "withdrawal" and resolver.gaz.is_international(actor) and target.startswith("country:"):
+        return target, actor
+    return actor, target
 
 
 def _entity(key: str, resolver: Resolver) -> Entity:

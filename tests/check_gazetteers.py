@@ -14,7 +14,7 @@ problem.  Checks:
 * entries are sorted by name (accent-stripped, case-folded) and names unique;
 * wikidata ids are null or match ^Q\\d+$ and no id is used twice;
 * iso2 codes are two capital letters and unique;
-* part_of / country values name an entry of countries.json;
+* part_of / country values and a bloc's members name entries of countries.json;
 * case_sensitive_aliases are surface forms of the same entry;
 * ambiguous_aliases / ambiguous_demonyms are listed in aliases / demonyms;
 * no surface form (name, alias, demonym, capital, metonym) is empty, padded,
@@ -92,7 +92,7 @@ SCHEMAS = {
 }
 
 # Optional fields: the body an organisation acts for in policies (the European Commission for the EU).
-OPTIONAL = {"organizations": {"acts_for": str}}
+OPTIONAL = {"organizations": {"acts_for": str, "members": list}}
 
 # Fields whose strings are matched in text.
 SURFACE_FIELDS = {
@@ -188,6 +188,9 @@ def main() -> int:
             acts_for = entry.get("acts_for")
             if acts_for is not None and acts_for not in {o["name"] for o in data["organizations"]}:
                 errors.append(f"{eid}: acts_for {acts_for!r} is not an organisation name")
+            for member in entry.get("members", []):
+                if member not in {c["name"] for c in data["countries"]}:
+                    errors.append(f"{eid}: member {member!r} is not a country name")
             if any(key not in entry or not isinstance(entry[key], schema[key]) for key in schema):
                 continue
 

@@ -136,14 +136,20 @@ def _progress(items: Iterable, total: int | None = None) -> Iterable:
     show_default=True,
     help="SPARQL engine: pyoxigraph (fast, for large graphs) or rdflib.",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let SERVICE <url> (and, on rdflib, FROM <url>) reach the network; refused by default.",
+)
 @_friendly
-def query(graph: Path, query: str, fmt: str, store: str) -> None:
+def query(graph: Path, query: str, fmt: str, store: str, allow_service: bool) -> None:
     """Run a SPARQL QUERY (an .rq file or a string) over GRAPH.
 
     SELECT, ASK, CONSTRUCT and DESCRIBE over Turtle, N-Triples, JSON-LD, TriG or N-Quads (by
     file extension; the default graph of a TriG file is the union of its graphs). The prefixes
     ng:, id:, policy:, schema:, org:, prov:, dcterms:, skos:, owl:, rdf:, rdfs:, xsd: and wd:
-    are predeclared. `kg queries` lists the bundled queries.
+    are predeclared. `kg queries` lists the bundled queries. Queries never leave the machine:
+    SERVICE is refused (exit 2) unless --allow-service.
 
     \b
     Example:
@@ -153,7 +159,7 @@ def query(graph: Path, query: str, fmt: str, store: str) -> None:
     """
     from .query import format_result, query_file
 
-    click.echo(format_result(query_file(graph, query, store=store), fmt), nl=False)
+    click.echo(format_result(query_file(graph, query, store=store, allow_service=allow_service), fmt), nl=False)
 
 
 @main.command()

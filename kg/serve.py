@@ -166,10 +166,13 @@ class WorkerPool:
             worker.kill()
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True  # a hanging client does not hold up the shutdown
+
+
 def _bind(port: int, handler) -> ThreadingHTTPServer:
-    ThreadingHTTPServer.daemon_threads = True
     try:
-        return ThreadingHTTPServer((HOST, port), handler)
+        return _Server((HOST, port), handler)
     except OSError as exc:
         if exc.errno in (errno.EADDRINUSE, errno.EACCES):
             raise ServeError(

@@ -57,6 +57,15 @@ def test_serve_answers_a_query_and_refuses_updates():
         ]
         xml = ask(url, SELECT, accept="application/sparql-results+xml").decode()
         assert "<literal>Japan</literal>" in xml
+        # the query page at / posts a form with a format field; application/sparql-query bodies work too
+        page = urllib.request.urlopen(url.replace("/query", "/"), timeout=30).read().decode()
+        assert "<form" in page and 'name="format"' in page
+        form = urllib.parse.urlencode({"query": SELECT, "format": "csv"}).encode()
+        with urllib.request.urlopen(urllib.request.Request(url, data=form), timeout=30) as response:
+            assert response.read().decode().split() == ["label", "China", "Japan", "United", "States"]
+        direct = urllib.request.Request(url, data=SELECT.encode(), headers={"Content-Type": "application/sparql-query"})
+        with urllib.request.urlopen(direct, timeout=30) as response:
+            assert len(json.loads(response.read())["results"]["bindings"]) == 3
 
 
 def test_cli_serve_on_a_port(tmp_path: Path):

@@ -136,14 +136,20 @@ def _progress(items: Iterable, total: int | None = None) -> Iterable:
     show_default=True,
     help="SPARQL engine: pyoxigraph (fast, for large graphs) or rdflib.",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let SERVICE <url> (and, on rdflib, FROM <url>) reach the network; refused by default.",
+)
 @_friendly
-def query(graph: Path, query: str, fmt: str, store: str) -> None:
+def query(graph: Path, query: str, fmt: str, store: str, allow_service: bool) -> None:
     """Run a SPARQL QUERY over GRAPH: a bundled query's name, an .rq file, or a SPARQL string.
 
     SELECT, ASK, CONSTRUCT and DESCRIBE over Turtle, N-Triples, JSON-LD, TriG or N-Quads (by
     file extension; the default graph of a TriG file is the union of its graphs). The prefixes
     ng:, id:, policy:, schema:, org:, prov:, dcterms:, skos:, owl:, rdf:, rdfs:, xsd: and wd:
-    are predeclared. `kg queries` lists the names of the bundled queries.
+    are predeclared. `kg queries` lists the names of the bundled queries. Queries never leave
+    the machine: SERVICE is refused (exit 2) unless --allow-service.
 
     \b
     Example:
@@ -154,7 +160,7 @@ def query(graph: Path, query: str, fmt: str, store: str) -> None:
     """
     from .query import format_result, query_file
 
-    click.echo(format_result(query_file(graph, query, store=store), fmt), nl=False)
+    click.echo(format_result(query_file(graph, query, store=store, allow_service=allow_service), fmt), nl=False)
 
 
 @main.command()
@@ -227,12 +233,17 @@ def path(graph: Path, source: str, target: str, evidence: int) -> None:
 @click.argument("graph", type=click.Path(path_type=Path))
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True, help="0: any free port.")
 @click.option("--timeout", type=click.IntRange(min=1), default=30, show_default=True, help="Seconds per query.")
+@click.option(
+    "--max-rows", type=click.IntRange(min=1), default=10000, show_default=True, help="Rows (or triples) per answer."
+)
+@click.option("--allow-service", is_flag=True, help="Let SERVICE <url> reach the network; refused by default.")
 @_friendly
-def serve(graph: Path, port: int, timeout: int) -> None:
+def serve(graph: Path, port: int, timeout: int, max_rows: int, allow_service: bool) -> None:
     """Serve GRAPH read-only as a SPARQL 1.1 Protocol endpoint on 127.0.0.1 (Ctrl-C stops it).
 
-    Runs Oxigraph's own server (`oxigraph serve-read-only`, from the `oxigraph` package) on a
-    copy of GRAPH; queries are stopped after --timeout seconds, updates are refused.
+    Each query runs in a worker process that is killed at --timeout (answer 503); more than
+    --max-rows rows answer 422 (add LIMIT); updates get 403, SERVICE 400 unless
+    --allow-service, a foreign Host header 403. SIGINT or SIGTERM stop it cleanly.
 
     \b
     Example:
@@ -241,7 +252,14 @@ def serve(graph: Path, port: int, timeout: int) -> None:
     """
     from .serve import serve as run_server
 
-    run_server(graph, port=port, timeout=timeout, announce=lambda line: click.echo(line, err=True))
+    run_server(
+        graph,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        allow_service=allow_service,
+        announce=lambda line: click.echo(line, err=True),
+    )
 
 
 @main.command()

@@ -112,17 +112,34 @@ def run_query(graph: Graph, query: str) -> tuple[list[str], list[tuple]]:
     return result.variables, result.rows
 
 
-def execute(graph: Graph, query: str) -> QueryResult:
-    """Run a query (an ``.rq`` path or SPARQL text) on an rdflib ``Graph`` or ``Dataset``."""
+def execute(graph: Graph, query: str, allow_service: bool = False) -> QueryResult:
+    """Run a query (an ``.rq`` path or SPARQL text) on an rdflib ``Graph`` or ``Dataset``.
+
+    Nothing leaves the machine unless ``allow_service``: see ``kg.sparql_guard``.
+    """
     from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    from . import sparql_guard
 
     text = read_query(query)
+    if not allow_service:
+        sparql_guard.refuse_service(text)
     try:
-        result = graph.query(text, initNs=prefix_map())
+        prepared = prepareQuery(text, initNs=prefix_map())
+        if not allow_service:
+            sparql_guard.refuse_remote_dataset(prepared, _graph_names(graph))
+        with sparql_guard.no_remote_loading(allow_service):
+            return _rdflib_result(graph.query(prepared))
     except ParseException as exc:
         raise _syntax_error(text, exc.lineno, exc.col, exc.msg) from None
-    except Exception as exc:  # rdflib raises many types while evaluating
+    except QueryError:
+        raise
+    except Exception as exc:  # rdflib raises many types while evaluating (lazily, while rows are read)
         raise QueryError(f"cannot run query: {_first_line(exc)}") from exc
+
+
+def _rdflib_result(result) -> QueryResult:
     if result.type == "ASK":
         return QueryResult("ASK", answer=bool(result.askAnswer))
     if result.type in {"CONSTRUCT", "DESCRIBE"}:
@@ -133,7 +150,7 @@ def execute(graph: Graph, query: str) -> QueryResult:
     return QueryResult("SELECT", [str(v) for v in result.vars], [tuple(row) for row in result])
 
 
-def query_file(path: Path, query: str, store: str = "oxigraph") -> QueryResult:
+def query_file(path: Path, query: str, store: str = "oxigraph", allow_service: bool = False) -> QueryResult:
     """Run ``query`` on the graph file ``path`` (Turtle, N-Triples, JSON-LD, TriG, N-Quads).
 
     The default graph of a TriG or N-Quads file is the union of its graphs.
@@ -144,8 +161,13 @@ def query_file(path: Path, query: str, store: str = "oxigraph") -> QueryResult:
         raise QueryError(f"unknown store {store!r} (choose from {', '.join(STORES)})")
     text = read_query(query)
     if store == "rdflib":
-        return execute(read_graph(path, union=False), text)
-    return execute_oxigraph(load_oxigraph(path), text, union=_is_dataset(path))
+        return execute(read_graph(path, union=False), text, allow_service=allow_service)
+    return execute_oxigraph(load_oxigraph(path), text, union=_is_dataset(path), allow_service=allow_service)
+
+
+def _graph_names(graph: Graph) -> list[str]:
+    contexts = getattr(graph, "contexts", None)
+    return [str(g.identifier) for g in contexts()] if contexts else []
 
 
 def _is_dataset(path: Path) -> bool:
@@ -171,19 +193,32 @@ def load_oxigraph(path: Path):
     return store
 
 
-def execute_oxigraph(store, query: str, union: bool = False) -> QueryResult:
-    """Run a query on a pyoxigraph ``Store``; terms come back as rdflib terms."""
-    import pyoxigraph
+def execute_oxigraph(store, query: str, union: bool = False, allow_service: bool = False) -> QueryResult:
+    """Run a query on a pyoxigraph ``Store``; terms come back as rdflib terms.
+
+    ``SERVICE`` is refused unless ``allow_service`` (``FROM`` reads the store, never the network).
+    """
+    from .sparql_guard import refuse_service
 
     text = read_query(query)
+    if not allow_service:
+        refuse_service(text)
     try:
         result = store.query(text, prefixes=prefix_map(), use_default_graph_as_union=union)
+        return _oxigraph_result(result, text)  # evaluation goes on while rows are read
     except SyntaxError as exc:
         found = _OXIGRAPH_POSITION.search(str(exc))
         line, col, message = (int(found.group(1)), int(found.group(2)), found.group(3)) if found else (1, 1, str(exc))
         raise _syntax_error(text, line, col, message, precise=True) from None
+    except QueryError:
+        raise
     except Exception as exc:
         raise QueryError(f"cannot run query: {_first_line(exc)}") from exc
+
+
+def _oxigraph_result(result, text: str) -> QueryResult:
+    import pyoxigraph
+
     if isinstance(result, pyoxigraph.QueryBoolean):
         return QueryResult("ASK", answer=bool(result))
     if isinstance(result, pyoxigraph.QueryTriples):

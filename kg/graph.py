@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -23,18 +21,11 @@ from .namespaces import (
     role_assignment_iri,
     wikidata_iri,
 )
+from .registry import policy_keys
+from .resources import ontology_file
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ENTITY_CLASS = {EntityType.PERSON: NG.Person, EntityType.ORGANIZATION: NG.Organization, EntityType.COUNTRY: NG.Country}
 STATUS = {Status.CURRENT: NG.current, Status.FORMER: NG.former, Status.NOMINEE: NG.nominee}
-
-
-def ontology_file(name: str) -> Path:
-    """A file of ``ontology/``: from the source tree, else from the installed package data."""
-    local = ONTOLOGY_DIR / name
-    if local.exists():
-        return local
-    return Path(str(resources.files("kg").joinpath("ontology", name)))
 
 
 @lru_cache(maxsize=1)
@@ -86,10 +77,11 @@ def build_graph(kb: KnowledgeBase) -> Graph:
         g.add((node, NG.roleLabel, Literal(fact.role)))
         g.add((node, NG.status, STATUS[fact.status]))
         _add_provenance(g, node, fact.provenance, articles)
+    policy_property = {key: URIRef(rel.property) for key, rel in policy_keys().items()}
     for fact in kb.policies:
         actor, target = entity_ref(fact.actor), entity_ref(fact.target)
         node = policy_relation_iri(fact.actor, fact.policy, fact.target, fact.provenance.article, fact.provenance.start)
-        g.add((actor, NG[fact.policy], target))
+        g.add((actor, policy_property[fact.policy], target))
         g.add((node, RDF.type, NG.PolicyRelation))
         g.add((node, NG.actor, actor))
         g.add((node, NG.target, target))

@@ -294,7 +294,7 @@ def query_dir() -> Path:
     """``ontology/queries``: from the source tree, else from the installed package data."""
     if QUERY_DIR.is_dir():
         return QUERY_DIR
-    from .graph import ontology_file
+    from .resources import ontology_file
 
     return ontology_file("queries")
 
@@ -328,7 +328,7 @@ def validate(graph: Graph, shapes: Path | None = None) -> tuple[bool, str]:
     """SHACL validation against ``ontology/shapes.ttl``: (conforms, readable report)."""
     from pyshacl import validate as shacl_validate
 
-    from .graph import ontology_file
+    from .resources import ontology_file
 
     shapes_graph = Graph().parse(shapes or ontology_file("shapes.ttl"), format="turtle")
     conforms, _report_graph, text = shacl_validate(graph, shacl_graph=shapes_graph, inference="none", advanced=True)

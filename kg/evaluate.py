@@ -6,9 +6,11 @@ file per article with ``entities`` (id, label, type, aliases, wikidata, part_of)
 (source, policy, target, evidence). Facts are scored once per corpus. Graph entities are
 matched to gold ones by label, alternative label or Wikidata id; a body of a state
 (``part_of``) and the state stand for each other; roles match by their words (rank words such
-as "deputy" must agree; "affiliated" in gold accepts any role); alliance, diplomatic
-engagement, trade negotiation and trade have no direction. Precision is also reported for
-facts of confidence at least 0.5 and below it, so the confidence can be checked.
+as "deputy" must agree; "affiliated" in gold accepts any role); the symmetric policies
+(``owl:SymmetricProperty`` in the ontology, through ``kg.registry``) have no direction. The graph
+is read by ``kg.graphview``: a role is scored per role title of a ``role`` fact, a policy per
+``policy`` fact by the key of its direct property. Precision is also reported for facts of
+confidence at least 0.5 and below it, so the confidence can be checked.
 """
 
 from __future__ import annotations

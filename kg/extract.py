@@ -18,6 +18,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from .models import Article, ArticleExtraction, EntityType, Mention, PolicyClaim, Provenance, RoleClaim, Status
+from .registry import symmetric_policies
 
 # Honorifics before a name; ranks only with their full stop, since "Gen" in Gen Nakatani is a given name.
 PERSON_TITLES = {"mr", "mrs", "ms", "dr", "prof", "sir", "dame", "mr.", "mrs.", "ms.", "dr.", "prof."}
@@ -64,6 +65,7 @@ class Lexicon:
     negation_words: frozenset[str]
     hypothetical: frozenset[str]
     denial_words: frozenset[str]
+    spending_demand_policy: str
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +92,7 @@ def lexicon() -> Lexicon:
         copulas=tuple(sorted((tuple(c.split()) for c in roles["copulas"]), key=len, reverse=True)),
         triggers=dict(policy["words"]),
         phrases={tuple(p.split()): k for p, k in policy["phrases"].items()},
-        symmetric=frozenset(policy["symmetric"]),
+        symmetric=symmetric_policies(),
         actor_preps={k: set(v) for k, v in policy["actor_prepositions"].items()},
         venue_preps={k: set(v) for k, v in policy["venue_prepositions"].items()},
         venue_exempt=words("venue_exempt", policy),
@@ -103,6 +105,7 @@ def lexicon() -> Lexicon:
         negation_words=words("negation_words", policy),
         hypothetical=words("hypothetical_markers", policy),
         denial_words=words("denial_words", policy),
+        spending_demand_policy=policy["spending_demand_policy"],
     )
 
 
@@ -943,7 +946,10 @@ def _spending_demands(sent: Span, article: Article, index: MentionIndex, lex: Le
             if actor.name != target.name:
                 claims.append(
                     PolicyClaim(
-                        actor, "defence_spending_demand", target, _provenance(article, sent, "spending_demand", 0.65)
+                        actor,
+                        lex.spending_demand_policy,
+                        target,
+                        _provenance(article, sent, "spending_demand", 0.65),
                     )
                 )
     return claims

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/viz_bench.py            # 1,000 and 5,000 entities, 3 runs each
     .venv/bin/python benchmarks/viz_bench.py 5000 --runs 1
 
-For each size, a synthetic graph in our model (kg.viz.synthetic_knowledge -> kg.graph.build_graph)
+For each size, a synthetic graph in our model (benchmarks/synthetic.py -> kg.graph.build_graph)
 is written with kg.export_html.write_html and opened from file:// in Chromium with no network.
 Times are from navigation start (the page's performance clock) to:
   parsed   -- DOMContentLoaded: the inlined vis-network and data are parsed;
@@ -22,9 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from synthetic import synthetic_knowledge  # benchmarks/synthetic.py
+
 from kg.export_html import write_html
 from kg.graph import build_graph
-from kg.viz import synthetic_knowledge
 
 ARGS = [
     "--no-sandbox",

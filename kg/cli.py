@@ -211,8 +211,8 @@ def stats(graph: Path, top: int) -> None:
 def path(graph: Path, source: str, target: str, evidence: int) -> None:
     """Print the shortest chain of facts linking SOURCE and TARGET in GRAPH, with evidence.
 
-    Names match an entity's rdfs:label or skos:altLabel, ignoring case. Exit 1 when no chain
-    links them.
+    A name is an entity's IRI, rdfs:label or skos:altLabel (ignoring case), or a unique part of
+    one, as for `kg viz --focus`. Exit 1 when no chain links them.
 
     \b
     Example:

@@ -6,9 +6,11 @@ file per article with ``entities`` (id, label, type, aliases, wikidata, part_of)
 (source, policy, target, evidence). Facts are scored once per corpus. Graph entities are
 matched to gold ones by label, alternative label or Wikidata id; a body of a state
 (``part_of``) and the state stand for each other; roles match by their words (rank words such
-as "deputy" must agree; "affiliated" in gold accepts any role); alliance, diplomatic
-engagement, trade negotiation and trade have no direction. Precision is also reported for
-facts of confidence at least 0.5 and below it, so the confidence can be checked.
+as "deputy" must agree; "affiliated" in gold accepts any role); the symmetric policies
+(``owl:SymmetricProperty`` in the ontology, through ``kg.registry``) have no direction. The graph
+is read by ``kg.graphview``: a role is scored per role title of a ``role`` fact, a policy per
+``policy`` fact by the key of its direct property. Precision is also reported for facts of
+confidence at least 0.5 and below it, so the confidence can be checked.
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.namespace import OWL, RDFS, SKOS
 
 from .errors import InputError
+from .graphview import read_graph_view
+from .registry import symmetric_policies
 
-SYMMETRIC = {"alliance", "diplomatic_engagement", "trade_negotiation", "trade"}
 ROLE_STOPWORDS = {
     "the",
     "of",
@@ -46,20 +48,6 @@ ROLE_STOPWORDS = {
 RANK_WORDS = {"vice", "deputy", "under", "assistant", "acting", "associate"}
 SPELLING = {"defence": "defense", "programme": "program", "organisation": "organization"}
 CONFIDENCE_SPLIT = 0.5
-
-ROLE_ROWS = """
-SELECT ?person ?role ?org ?conf WHERE {
-  ?r a ng:RoleAssignment ; org:member ?person ; org:organization ?org ; ng:roleLabel ?role .
-  OPTIONAL { ?r ng:confidence ?conf }
-}"""
-POLICY_ROWS = """
-SELECT ?actor ?key ?target ?conf WHERE {
-  ?r a ng:PolicyRelation ; ng:actor ?actor ; ng:target ?target ; ng:policy ?concept .
-  ?concept skos:broader* ?top . ?top skos:notation ?key . FILTER NOT EXISTS { ?top skos:broader ?up }
-  OPTIONAL { ?r ng:confidence ?conf }
-}"""
-ENTITY_ROWS = """
-SELECT ?entity WHERE { VALUES ?type { ng:Person ng:Organization ng:Country } ?entity a ?type }"""
 
 
 def norm(text: str) -> str:
@@ -147,7 +135,7 @@ def _add_gold(gold: GoldSet, data: dict) -> None:
 
 
 def _ordered(actor: str, key: str, target: str) -> tuple[str, str, str]:
-    if key in SYMMETRIC and target < actor:
+    if key in symmetric_policies() and target < actor:
         actor, target = target, actor
     return actor, key, target
 
@@ -191,37 +179,46 @@ class Score:
 class Evaluator:
     def __init__(self, graph: Graph, gold: GoldSet) -> None:
         self.graph, self.gold = graph, gold
+        self.view = read_graph_view(graph)
         self._ids: dict = {}
 
     def names(self, term) -> list[str]:
-        return [str(o) for p in (RDFS.label, SKOS.altLabel) for o in self.graph.objects(term, p)]
+        entity = self.view.entities.get(str(term))
+        return [entity.label, *entity.aliases] if entity else []
 
     def label(self, term) -> str:
-        return str(self.graph.value(term, RDFS.label) or term)
+        entity = self.view.entities.get(str(term))
+        return entity.label if entity else str(term)
 
     def ids(self, term) -> set[str]:
+        term = str(term)
         if term not in self._ids:
             found: set[str] = set()
             for name in self.names(term):
                 found |= self.gold.names.get(norm(name), set())
-            for same in self.graph.objects(term, OWL.sameAs):
-                qid = str(same).rsplit("/", 1)[-1]
+            entity = self.view.entities.get(term)
+            for qid in entity.wikidata if entity else ():
                 if qid in self.gold.qids:
                     found.add(self.gold.qids[qid])
             self._ids[term] = found
         return self._ids[term]
 
-    def _query(self, text: str) -> list:
-        from .namespaces import PREFIXES
-
-        return list(self.graph.query(text, initNs={k: str(v) for k, v in PREFIXES.items()}))
+    def _rows(self, family: str):
+        """(subject, fact, evidence) for every qualified node behind a fact of ``family``, in the
+        order of the nodes' IRIs (ties of confidence are scored in that order)."""
+        rows = [(e.node, fact, e) for fact in self.view.facts if fact.family == family for e in fact.evidence]
+        for _node, fact, evidence in sorted(rows, key=lambda row: row[0]):
+            yield fact.subject, fact, evidence
 
     def roles(self) -> Score:
         score, matched, seen = Score(), set(), set()
         best: dict[tuple, float] = {}
-        for person, role, org, conf in self._query(ROLE_ROWS):
-            key = (person, org, role_words(str(role), self.gold.country_words))
-            best[key] = max(best.get(key, 0.0), float(conf) if conf is not None else 1.0)
+        for person, fact, evidence in self._rows("role"):
+            if not evidence.title:
+                continue
+            conf = evidence.confidence if evidence.confidence is not None else 1.0
+            key = (person, fact.object, role_words(evidence.title, self.gold.country_words))
+            best[key] = max(best.get(key, 0.0), conf)
         for (person, org, words), conf in sorted(best.items(), key=lambda kv: -kv[1]):
             persons, orgs = self.ids(person), self.gold.widen(self.ids(org))
             sig = (frozenset(persons), frozenset(orgs), words)
@@ -251,9 +248,10 @@ class Evaluator:
     def policies(self) -> Score:
         score, matched, seen = Score(), set(), set()
         best: dict[tuple, float] = {}
-        for actor, key, target, conf in self._query(POLICY_ROWS):
-            k = (actor, str(key), target)
-            best[k] = max(best.get(k, 0.0), float(conf) if conf is not None else 1.0)
+        for actor, fact, evidence in self._rows("policy"):
+            conf = evidence.confidence if evidence.confidence is not None else 1.0
+            k = (actor, fact.relation, fact.object)
+            best[k] = max(best.get(k, 0.0), conf)
         for (actor, key, target), conf in sorted(best.items(), key=lambda kv: -kv[1]):
             actors, targets = self.gold.widen(self.ids(actor)), self.gold.widen(self.ids(target))
             sig = (frozenset(actors), key, frozenset(targets))
@@ -292,7 +290,7 @@ class Evaluator:
 
     def entities(self) -> dict:
         nodes: dict[str, set] = defaultdict(set)
-        for (entity,) in self._query(ENTITY_ROWS):
+        for entity in self.view.entities:
             for gid in self.ids(entity):
                 nodes[gid].add(entity)
         wanted = sorted(i for i, t in self.gold.types.items() if t in {"Person", "Organization", "Country"})

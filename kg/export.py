@@ -1,6 +1,8 @@
-"""Stage 6: writing files — Turtle here, the HTML network in ``export_html``.
+"""Stage 6: writing files — Turtle here, the HTML network in ``export_html``, the other
+formats in ``formats``.
 
-Every file is written to a temporary name in its folder and renamed into place, so an
+Every file newsgraph writes (graph files, the page, cache entries) goes through
+:func:`write_atomic`: to a temporary name in its folder, then renamed into place, so an
 interrupted build leaves the previous output whole.
 """
 

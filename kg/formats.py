@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.namespace import PROV, RDF
 from rdflib.util import guess_format
 
 from .errors import InputError
@@ -39,7 +39,6 @@ DEFAULT_FORMATS = ("ttl",)
 QUAD_FORMATS = {"trig", "nquads"}
 # the qualified nodes: they go into the named graph of the article they were derived from
 QUALIFIED = (NG.RoleAssignment, NG.PolicyRelation)
-ENTITY_TYPES = {NG.Person: "Person", NG.Organization: "Organization", NG.Country: "Country"}
 
 
 def parse_formats(spec: str | Iterable[str]) -> tuple[str, ...]:
@@ -181,22 +180,20 @@ def to_networkx(graph: Graph):
     ``predicate``) of a ``networkx.MultiDiGraph``, added in sorted order."""
     import networkx as nx
 
-    from .stats import direct_facts, entity_types
+    from .graphview import read_graph_view
 
-    types = entity_types(graph)
+    view = read_graph_view(graph)
     g = nx.MultiDiGraph()
-    for entity in sorted(types):
-        label = graph.value(entity, RDFS.label)
-        g.add_node(str(entity), label=str(label) if label is not None else _local(entity), type=types[entity])
-    facts = [f for f in direct_facts(graph) if f.subject in types and f.object in types]
-    for number, fact in enumerate(facts):
+    for iri, entity in view.entities.items():
+        g.add_node(iri, label=entity.label, type=entity.kind)
+    for number, fact in enumerate(view.entity_facts()):
         g.add_edge(
-            str(fact.subject),
-            str(fact.object),
+            fact.subject,
+            fact.object,
             key=f"e{number}",  # GraphML wants edge ids unique in the file
             label=fact.relation,
             family=fact.family,
-            predicate=str(fact.predicate),
+            predicate=fact.predicate,
         )
     return g
 
@@ -206,7 +203,3 @@ def graphml_bytes(graph: Graph) -> bytes:
 
     text = "\n".join(nx.generate_graphml(to_networkx(graph), prettyprint=True))
     return (text + "\n").encode("utf-8")
-
-
-def _local(term: URIRef) -> str:
-    return str(term).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]

@@ -21,6 +21,7 @@ from .namespaces import (
     role_assignment_iri,
     wikidata_iri,
 )
+from .registry import policy_keys
 from .resources import ontology_file
 
 ENTITY_CLASS = {EntityType.PERSON: NG.Person, EntityType.ORGANIZATION: NG.Organization, EntityType.COUNTRY: NG.Country}
@@ -76,10 +77,11 @@ def build_graph(kb: KnowledgeBase) -> Graph:
         g.add((node, NG.roleLabel, Literal(fact.role)))
         g.add((node, NG.status, STATUS[fact.status]))
         _add_provenance(g, node, fact.provenance, articles)
+    policy_property = {key: URIRef(rel.property) for key, rel in policy_keys().items()}
     for fact in kb.policies:
         actor, target = entity_ref(fact.actor), entity_ref(fact.target)
         node = policy_relation_iri(fact.actor, fact.policy, fact.target, fact.provenance.article, fact.provenance.start)
-        g.add((actor, NG[fact.policy], target))
+        g.add((actor, policy_property[fact.policy], target))
         g.add((node, RDF.type, NG.PolicyRelation))
         g.add((node, NG.actor, actor))
         g.add((node, NG.target, target))

@@ -3,6 +3,7 @@
 Every IRI the project writes is built here from a normalised key, so the same input always
 gives the same IRI. Terms of our ontology come from ``NG`` (a closed ``DefinedNamespace``):
 a misspelt term raises at import time, and a test keeps it in step with ``ontology/*.ttl``.
+The policy properties are not listed: ``kg.registry`` reads them from the ontology.
 """
 
 from __future__ import annotations
@@ -50,17 +51,8 @@ class NG(DefinedNamespace):
     confidence: URIRef
     # direct relation properties
     holdsRoleIn: URIRef
-    policyRelation: URIRef
-    alliance: URIRef
-    tariff: URIRef
-    trade_negotiation: URIRef
-    trade: URIRef
-    investment: URIRef
-    defence_spending_demand: URIRef
-    diplomatic_engagement: URIRef
-    security_threat: URIRef
-    support: URIRef
-    withdrawal: URIRef
+    policyRelation: URIRef  # the policy properties (ng:tariff, ...) are its sub-properties: they
+    # come from the ontology through kg.registry, so a new policy key needs no change here
     # the property for a policy concept's direct triple
     directProperty: URIRef
     # entity and article properties

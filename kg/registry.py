@@ -33,6 +33,7 @@ class EdgeStyle:
     legend: str
     colour: str
     dashed: bool
+    name: str | None = None  # the page's name for a family's second style (``mutual``)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Family:
     node_class: str | None  # IRI of the qualified node class, if the family has one
     subject: str | None  # IRI of the qualified node's subject property
     object: str | None
+    concept: str | None  # IRI of the qualified node's concept property (``ng:policy``), if any
     extractor: str | None  # module that extracts it
     eval_query: str | None  # competency query that scores it
     edge: EdgeStyle
@@ -79,7 +81,7 @@ def expand(curie: str | None) -> str | None:
 
 
 def _style(data: dict | None) -> EdgeStyle | None:
-    return EdgeStyle(data["legend"], data["colour"], bool(data["dashed"])) if data else None
+    return EdgeStyle(data["legend"], data["colour"], bool(data["dashed"]), data.get("name")) if data else None
 
 
 def _policy_relations(taxonomy: str, ontology: str) -> tuple[Relation, ...]:
@@ -131,6 +133,7 @@ def families() -> tuple[Family, ...]:
                 node_class=expand(item.get("node_class")),
                 subject=expand(item.get("subject")),
                 object=expand(item.get("object")),
+                concept=expand(item.get("concept")),
                 extractor=item.get("extractor"),
                 eval_query=item.get("eval_query"),
                 edge=_style(item["edge"]),

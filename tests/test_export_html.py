@@ -15,7 +15,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from kg.cli import main
 from kg.errors import InputError
-from kg.export_html import EDGE_STYLES, NODE_COLOURS, VIS_DIR, Selection, parse_types, vis_options, write_html
+from kg.export_html import EDGE_STYLES, Selection, parse_types, write_html
+from kg.htmlpage import NODE_COLOURS, VIS_DIR, vis_options
 from kg.namespaces import (
     NG,
     ORG,
@@ -27,6 +28,7 @@ from kg.namespaces import (
     role_assignment_iri,
     wikidata_iri,
 )
+from kg.registry import policy_keys
 from kg.viz import render_graph_file
 
 SCRIPT_CANARY = "<script>alert(1)</script>"
@@ -79,7 +81,7 @@ class GraphBuilder:
         if broader:
             self.g.add((iri, SKOS.broader, policy_concept_iri(broader)))
         else:
-            self.g.add((iri, NG.directProperty, NG[key]))
+            self.g.add((iri, NG.directProperty, URIRef(policy_keys()[key].property)))
         return iri
 
     def _provenance(self, node: URIRef, article: URIRef, evidence: str, confidence: str) -> None:
@@ -121,8 +123,8 @@ class GraphBuilder:
     ) -> URIRef:
         node = policy_relation_iri(actor, key, target, article, evidence)
         # A narrower concept has no direct property of its own.
-        if key in NG.__annotations__:
-            self.g.add((actor, NG[key], target))
+        if key in policy_keys():
+            self.g.add((actor, URIRef(policy_keys()[key].property), target))
         self.g.add((node, RDF.type, NG.PolicyRelation))
         self.g.add((node, NG.actor, actor))
         self.g.add((node, NG.target, target))

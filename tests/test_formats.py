@@ -18,8 +18,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import PROV, RDF
 
 from kg.formats import FILES, parse_formats, read_graph, write_formats
+from kg.graphview import read_graph_view
 from kg.namespaces import NG
-from kg.stats import direct_facts, entity_types
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -80,14 +80,13 @@ def test_formats_trig_has_one_named_graph_per_article(built: Path, turtle: Graph
 
 def test_formats_graphml_has_the_entities_and_direct_facts(built: Path, turtle: Graph):
     g = nx.read_graphml(built / "graph.graphml", force_multigraph=True)
-    types = entity_types(turtle)
-    assert set(g.nodes) == {str(e) for e in types}
-    assert all(g.nodes[str(e)]["type"] == t for e, t in types.items())
+    view = read_graph_view(turtle)
+    types = {iri: e.kind for iri, e in view.entities.items()}
+    assert set(g.nodes) == set(types)
+    assert all(g.nodes[e]["type"] == t for e, t in types.items())
     edges = sorted((u, v, d["label"], d["family"]) for u, v, d in g.edges(data=True))
     facts = sorted(
-        (str(f.subject), str(f.object), f.relation, f.family)
-        for f in direct_facts(turtle)
-        if f.subject in types and f.object in types
+        (f.subject, f.object, f.relation, f.family) for f in view.facts if f.subject in types and f.object in types
     )
     assert edges == facts
     assert {"role", "policy"} <= {family for *_, family in edges}

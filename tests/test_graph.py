@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
@@ -13,6 +13,7 @@ from kg.graph import build_graph
 from kg.models import Article, Entity, EntityType, KnowledgeBase, PolicyFact, Provenance, RoleFact, Status
 from kg.namespaces import NG, ORG, entity_iri, policy_concept_iri
 from kg.query import validate
+from kg.registry import policy_keys
 
 GOLDEN = Path(__file__).parent / "data" / "golden_small.ttl"
 
@@ -46,7 +47,7 @@ def test_graph_has_direct_and_qualified_facts():
         entity_iri("country", "Japan"),
     )
     assert (trump, NG.holdsRoleIn, us) in g
-    assert (us, NG.tariff, japan) in g
+    assert (us, URIRef(policy_keys()["tariff"].property), japan) in g
     (node,) = g.subjects(RDF.type, NG.RoleAssignment)
     assert g.value(node, ORG.member) == trump and g.value(node, NG.roleLabel) == Literal("President")
     assert g.value(node, NG.status) == NG.current

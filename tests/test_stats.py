@@ -11,7 +11,8 @@ import pytest
 from rdflib import Graph
 
 from kg.errors import InputError
-from kg.stats import compute_stats, find_entity, format_path, format_stats, shortest_path
+from kg.graphview import read_graph_view
+from kg.stats import compute_stats, format_path, format_stats, shortest_path
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "data" / "sample_graph.ttl"
@@ -66,7 +67,7 @@ def test_path_on_sample_with_evidence(sample: Graph):
 
 def test_path_errors(sample: Graph):
     with pytest.raises(InputError, match="no entity named 'Atlantis'"):
-        find_entity(sample, "Atlantis")
+        read_graph_view(sample).find_entity("Atlantis")
     assert shortest_path(sample, "Mark Rutte", "Japan") is None
     assert shortest_path(sample, "Japan", "japan") == []
 

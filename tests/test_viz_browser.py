@@ -7,6 +7,7 @@ appear. Screenshots go to test-artifacts/ (gitignored).
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import time
 from pathlib import Path
@@ -15,8 +16,8 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from kg.export_html import MUTUAL_POLICIES
 from kg.namespaces import NG, POLICY
+from kg.registry import symmetric_policies
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (pip install -e '.[dev]')")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -25,6 +26,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def benchmark_module(name: str):
+    """A module of benchmarks/ (not a package), e.g. ``synthetic``."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 ARTIFACTS = ROOT / "test-artifacts"
 OFFLINE_ARGS = [
     "--no-sandbox",
@@ -58,7 +69,7 @@ def distinct_direct_facts(graph: Graph) -> set[tuple]:
     of a top concept of the taxonomy; a mutual policy stated from both sides is one relation.
     """
     facts: set[tuple] = {("role", s, o) for s, o in graph.subject_objects(NG.holdsRoleIn)}
-    mutual = {POLICY[key] for key in MUTUAL_POLICIES}
+    mutual = {POLICY[key] for key in symmetric_policies()}
     for concept, prop in graph.subject_objects(NG.directProperty):
         symmetric = concept in mutual
         for actor, target in graph.subject_objects(prop):
@@ -215,7 +226,8 @@ def test_viz_browser_layout_is_seeded(browser, canary_build) -> None:
 def test_viz_browser_thousand_nodes_settle(browser, tmp_path) -> None:
     from kg.export_html import write_html
     from kg.graph import build_graph
-    from kg.viz import synthetic_knowledge
+
+    synthetic_knowledge = benchmark_module("synthetic").synthetic_knowledge
 
     graph = build_graph(synthetic_knowledge(1000))
     html = tmp_path / "big.html"

@@ -1,0 +1,286 @@
+"""The one reader of a built graph: its entities and its facts as plain frozen dataclasses.
+
+The HTML page (``kg.export_html``, ``kg viz``), ``kg stats`` and ``kg path`` (``kg.stats``),
+GraphML (``kg.formats``) and ``kg eval`` (``kg.evaluate``) all read a graph through
+:func:`read_graph_view`, so they agree on what an entity and a fact are.
+
+A :class:`Fact` is one direct triple of a relation of the registry (``kg.registry``): a
+``?person ng:holdsRoleIn ?org``, an ``?actor ng:<policy> ?target``, a ``?body dcterms:isPartOf
+?state``. Its :class:`Evidence` comes from the qualified nodes behind it (``ng:RoleAssignment``,
+``ng:PolicyRelation``): a qualified node of a family with a concept property (``ng:policy``)
+belongs to the direct property of its concept, or of the nearest broader concept that has one.
+Facts are kept whatever their ends; :meth:`GraphView.entity_facts` keeps those between entities.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from .errors import InputError
+from .namespaces import NG, WD
+from .registry import Relation, families
+
+# Most specific first: ng:Country is also an ng:Organization.
+ENTITY_TYPES: tuple[tuple[str, URIRef], ...] = (
+    ("Country", NG.Country),
+    ("Person", NG.Person),
+    ("Organization", NG.Organization),
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    iri: str
+    kind: str  # "Country", "Person" or "Organization": the most specific type
+    label: str
+    aliases: tuple[str, ...]
+    wikidata: tuple[str, ...]  # Wikidata ids, e.g. "Q30"
+    articles: int  # number of articles it is mentioned in
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One qualified node behind a fact: its sentence and provenance."""
+
+    node: str  # IRI of the qualified node
+    sentence: str
+    articles: tuple[str, ...]  # IRIs of the articles it was derived from
+    files: tuple[str, ...]  # their source files
+    confidence: float | None
+    label: str  # what the node says: "Secretary of Defense (former)", "sectoral tariff"
+    title: str = ""  # the role title (role assignments)
+    status: str = ""  # the role status: "current", "former", "nominee"
+    concept: str = ""  # IRI of the policy concept (policy relations)
+
+    @property
+    def sort_key(self) -> tuple:
+        """Strongest evidence first, then a stable order."""
+        score = self.confidence if self.confidence is not None else -1.0
+        return (-score, self.files, self.sentence, self.label)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A direct triple of a registry relation, with the evidence of its qualified nodes."""
+
+    family: str  # "role", "policy", "part_of"
+    relation: str  # the relation key: "holdsRoleIn", a policy key such as "tariff", "isPartOf"
+    predicate: str  # IRI of the direct property
+    label: str  # the relation's label: "holds role in", "tariff"
+    symmetric: bool
+    subject: str
+    object: str
+    evidence: tuple[Evidence, ...] = ()  # strongest first
+
+
+@dataclass(frozen=True)
+class GraphView:
+    entities: Mapping[str, Entity]  # by IRI, in IRI order
+    facts: tuple[Fact, ...]  # in (subject, predicate, object) order
+
+    def entity_facts(self) -> list[Fact]:
+        """The facts whose two ends are entities."""
+        return [f for f in self.facts if f.subject in self.entities and f.object in self.entities]
+
+    def find_entity(self, name: str, option: str | None = None) -> Entity:
+        return find_entity(self.entities, name, option)
+
+
+def read_graph_view(graph: Graph) -> GraphView:
+    return GraphView(read_entities(graph), read_facts(graph))
+
+
+# --- entities -------------------------------------------------------------------------------
+
+
+def texts(graph: Graph, subject: Node, predicate: URIRef) -> list[str]:
+    return sorted({str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal)})
+
+
+def first_text(graph: Graph, subject: Node, predicate: URIRef) -> str | None:
+    found = texts(graph, subject, predicate)
+    return found[0] if found else None
+
+
+def local_name(iri: object) -> str:
+    return re.split(r"[/#]", str(iri).rstrip("/#"))[-1]
+
+
+def read_entities(graph: Graph) -> dict[str, Entity]:
+    """Every typed entity, keyed by IRI (in IRI order), with its most specific type."""
+    entities: dict[str, Entity] = {}
+    for kind, cls in ENTITY_TYPES:
+        for subject in graph.subjects(RDF.type, cls):
+            if not isinstance(subject, URIRef) or str(subject) in entities:
+                continue
+            entities[str(subject)] = Entity(
+                iri=str(subject),
+                kind=kind,
+                label=first_text(graph, subject, RDFS.label) or local_name(subject),
+                aliases=tuple(texts(graph, subject, SKOS.altLabel)),
+                wikidata=tuple(
+                    sorted(
+                        str(o)[len(str(WD)) :] for o in graph.objects(subject, OWL.sameAs) if str(o).startswith(str(WD))
+                    )
+                ),
+                articles=len(set(graph.objects(subject, NG.mentionedIn))),
+            )
+    return dict(sorted(entities.items()))
+
+
+def find_entity(entities: Mapping[str, Entity], name: str, option: str | None = None) -> Entity:
+    """The entity called ``name``: its IRI, its label, the last part of its IRI, an alias (any
+    case), or else the one entity whose label or alias contains ``name``. ``option`` names the
+    command-line option the name came from, for the error message."""
+    wanted = " ".join(name.split()).casefold()
+    if name in entities:
+        return entities[name]
+    what = f"{option} {name!r}" if option else repr(name)
+    for rank in (
+        lambda e: e.label.casefold() == wanted,
+        lambda e: local_name(e.iri).casefold() == wanted,
+        lambda e: wanted in (a.casefold() for a in e.aliases),
+        lambda e: any(wanted in text.casefold() for text in (e.label, *e.aliases)),
+    ):
+        found = sorted((e for e in entities.values() if rank(e)), key=lambda e: e.iri)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            choices = ", ".join(f"{e.label} <{e.iri}>" for e in found[:5])
+            raise InputError(f"{what} names several entities: {choices} (give the full label or IRI)")
+    close = difflib.get_close_matches(name, sorted({e.label for e in entities.values()}), n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "give a label, an alias or an IRI"
+    if option:
+        raise InputError(f"{what}: no such entity in the graph ({hint})")
+    raise InputError(f"no entity named {name!r} in the graph ({hint})")
+
+
+# --- facts ----------------------------------------------------------------------------------
+
+
+def relations_in(graph: Graph) -> dict[str, Relation]:
+    """Direct property IRI -> relation: the registry's, and any other policy property the
+    graph's concepts name (``ng:directProperty``), keyed by its local name."""
+    known = {rel.property: rel for fam in families() for rel in fam.relations}
+    for prop in sorted(set(graph.objects(None, NG.directProperty))):
+        if isinstance(prop, URIRef) and str(prop) not in known:
+            key = local_name(prop)
+            known[str(prop)] = Relation(key, key, str(prop), "policy")
+    return known
+
+
+def read_facts(graph: Graph) -> tuple[Fact, ...]:
+    """Every direct triple of a relation, with the evidence of its qualified nodes, sorted."""
+    relations = relations_in(graph)
+    triples: set[tuple[str, str, str]] = set()
+    for prop in relations:
+        for s, o in graph.subject_objects(URIRef(prop)):
+            if isinstance(s, URIRef) and isinstance(o, URIRef):
+                triples.add((str(s), prop, str(o)))
+    evidence: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+    for key, item in _qualified(graph, relations):
+        evidence[key].append(item)
+        triples.add(key)
+    facts = []
+    for s, p, o in sorted(triples):
+        rel = relations[p]
+        items = tuple(sorted(evidence.get((s, p, o), ()), key=lambda e: e.sort_key))
+        facts.append(Fact(rel.family, rel.key, p, rel.label, rel.symmetric, s, o, items))
+    return tuple(facts)
+
+
+def _qualified(graph: Graph, relations: Mapping[str, Relation]) -> Iterable[tuple[tuple[str, str, str], Evidence]]:
+    """((subject, direct property, object), evidence) for every qualified node of every family."""
+    by_concept = {rel.concept: rel.property for rel in relations.values() if rel.concept}
+    direct: dict[Node, str | None] = {}
+    for fam in families():
+        if fam.node_class is None or fam.subject is None or fam.object is None:
+            continue
+        for node in sorted(graph.subjects(RDF.type, URIRef(fam.node_class))):
+            subject, obj = graph.value(node, URIRef(fam.subject)), graph.value(node, URIRef(fam.object))
+            if not isinstance(subject, URIRef) or not isinstance(obj, URIRef):
+                continue
+            concept = graph.value(node, URIRef(fam.concept)) if fam.concept else None
+            if fam.concept:
+                if concept is None:
+                    continue
+                if concept not in direct:
+                    direct[concept] = _direct_property(graph, concept, by_concept)
+                prop = direct[concept]
+            else:
+                prop = fam.relations[0].property
+            if prop is None or prop not in relations:
+                continue
+            yield (str(subject), prop, str(obj)), _evidence(graph, node, concept)
+
+
+def _direct_property(graph: Graph, concept: Node, by_concept: Mapping[str, str]) -> str | None:
+    """The property of the direct triple: a narrower concept uses the one of its broader concept."""
+    seen: set[Node] = set()
+    current: Node | None = concept
+    while current is not None and current not in seen:
+        seen.add(current)
+        prop = graph.value(current, NG.directProperty)
+        if prop is not None:
+            return str(prop)
+        if str(current) in by_concept:
+            return by_concept[str(current)]
+        current = graph.value(current, SKOS.broader)
+    return None
+
+
+def _evidence(graph: Graph, node: Node, concept: Node | None) -> Evidence:
+    articles = tuple(sorted({str(a) for a in graph.objects(node, PROV.wasDerivedFrom)}))
+    files = tuple(
+        sorted(
+            {
+                str(f)
+                for article in graph.objects(node, PROV.wasDerivedFrom)
+                for f in graph.objects(article, NG.sourceFile)
+            }
+        )
+    )
+    literal = graph.value(node, NG.confidence)
+    try:
+        confidence = float(literal) if literal is not None else None
+    except ValueError:
+        confidence = None
+    title = first_text(graph, node, NG.roleLabel) or ""
+    status_term = graph.value(node, NG.status)
+    status = "" if status_term is None else first_text(graph, status_term, RDFS.label) or local_name(status_term)
+    if concept is not None:
+        label = _concept_label(graph, concept)
+    else:
+        label = title or "member"
+        # "current" is how a bare title reads anyway; only other statuses are spelt out.
+        if status_term is not None and status_term != NG.current:
+            label = f"{label} ({status})"
+    return Evidence(
+        node=str(node),
+        sentence=first_text(graph, node, NG.evidence) or "",
+        articles=articles,
+        files=files,
+        confidence=confidence,
+        label=label,
+        title=title,
+        status=status,
+        concept=str(concept) if concept is not None else "",
+    )
+
+
+def _concept_label(graph: Graph, concept: Node) -> str:
+    # English first, then any other language; sorted so the choice is stable.
+    labels = sorted(
+        (o.language != "en", str(o)) for o in graph.objects(concept, SKOS.prefLabel) if isinstance(o, Literal)
+    )
+    if labels:
+        return labels[0][1]
+    return first_text(graph, concept, SKOS.notation) or local_name(concept)

@@ -16,7 +16,6 @@ problem.  Checks:
 * iso2 codes are two capital letters and unique;
 * part_of / country values and a bloc's members name entries of countries.json;
 * case_sensitive_aliases are surface forms of the same entry;
-* ambiguous_aliases / ambiguous_demonyms are listed in aliases / demonyms;
 * no surface form (name, alias, demonym, capital, metonym) is empty, padded,
   or repeated inside an entry;
 * no surface form is shared by two entries across the three files (compared
@@ -68,9 +67,7 @@ SCHEMAS = {
         "wikidata": (str, type(None)),
         "aliases": list,
         "case_sensitive_aliases": list,
-        "ambiguous_aliases": list,
         "demonyms": list,
-        "ambiguous_demonyms": list,
         "capitals": list,
         "government_metonyms": list,
     },
@@ -212,12 +209,6 @@ def main() -> int:
                     errors.append(f"{eid}: iso2 {entry['iso2']} also used by {seen_iso[entry['iso2']]}")
                 else:
                     seen_iso[entry["iso2"]] = eid
-                for a in entry["ambiguous_aliases"]:
-                    if a not in entry["aliases"]:
-                        errors.append(f"{eid}: ambiguous alias {a!r} not in aliases")
-                for d in entry["ambiguous_demonyms"]:
-                    if d not in entry["demonyms"]:
-                        errors.append(f"{eid}: ambiguous demonym {d!r} not in demonyms")
             elif kind == "organizations":
                 if entry["kind"] not in ORG_KINDS:
                     errors.append(f"{eid}: kind must be one of {sorted(ORG_KINDS)}")

@@ -78,6 +78,23 @@ _DECODER = msgspec.json.Decoder(Entry)
 _ENCODER = msgspec.json.Encoder()
 
 
+def _check_offsets(extraction: ArticleExtraction) -> None:
+    """Every name and every piece of evidence must be the text at its offsets in the article: a fact
+    made up in an edited entry, whose evidence the article does not hold, is not taken."""
+    text, digest = extraction.article.text, extraction.article.content_hash
+    claims = (*extraction.roles, *extraction.policies)
+    mentions = [*extraction.mentions]
+    mentions += [m for c in extraction.roles for m in (c.person, c.org) if m is not None]
+    mentions += [m for c in extraction.policies for m in (c.actor, c.target)]
+    for m in mentions:
+        if text[m.start : m.end] != m.surface:
+            raise ValueError(f"name {m.surface[:40]!r} is not in the article at {m.start}-{m.end}")
+    for claim in claims:
+        p = claim.provenance
+        if p.article != digest or text[p.start : p.end] != p.evidence or not 0.0 <= p.confidence <= 1.0:
+            raise ValueError(f"evidence {p.evidence[:40]!r} is not in the article at {p.start}-{p.end}")
+
+
 class ExtractionCache:
     """Cached ``ArticleExtraction``s of one output folder, for one model and extractor version."""
 
@@ -106,6 +123,7 @@ class ExtractionCache:
                 raise ValueError("stored under another key (copied or forged)")
             if entry.extraction.article.text != article.text:
                 raise ValueError("holds another article's text")
+            _check_offsets(entry.extraction)
         except FileNotFoundError:
             self.misses += 1
             return None

@@ -184,6 +184,11 @@ def _run(work: Iterator[tuple[bool, list]], model: str, workers: int) -> Iterato
             while in_flight:
                 yield _ready(in_flight.popleft())
             pool.shutdown(wait=True)
+        except BrokenProcessPool:
+            raise BuildError(
+                "an NLP worker process died (killed, or out of memory); the build stopped and earlier outputs "
+                "are left as they were (run it again, or with --workers 1)"
+            ) from None
         finally:
             _stop(pool)
         return
@@ -191,15 +196,7 @@ def _run(work: Iterator[tuple[bool, list]], model: str, workers: int) -> Iterato
 
 def _ready(entry: tuple[bool, object]) -> tuple[bool, list]:
     from_cache, value = entry
-    if from_cache:
-        return True, value  # type: ignore[return-value]
-    try:
-        return False, value.result()  # type: ignore[union-attr]
-    except BrokenProcessPool:
-        raise BuildError(
-            "an NLP worker process died (killed, or out of memory); the build stopped and earlier outputs "
-            "are left as they were (run it again, or with --workers 1)"
-        ) from None
+    return from_cache, value if from_cache else value.result()  # type: ignore[union-attr]
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

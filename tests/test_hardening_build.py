@@ -391,7 +391,7 @@ def test_harden_non_utf8_file_name_is_recorded_percent_encoded(tmp_path: Path):
 
 
 def test_harden_recorded_name_is_lossless():
-    from kg.read import recorded_name
+    from kg.files import recorded_name
 
     assert recorded_name("café.txt") == "café.txt"
     assert recorded_name(os.fsdecode(b"caf\xe9.txt")) == "caf%E9.txt"

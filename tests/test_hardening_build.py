@@ -204,11 +204,12 @@ def test_harden_fifo_inside_an_input_folder_is_named(tmp_path: Path):
 
 
 def test_harden_large_input_is_read_only_up_to_the_limit(tmp_path: Path):
-    from kg.read import ArticleReader, SourceFile, max_file_bytes
+    """A guard for the limit (not a probe): the cut may fall inside a character."""
+    from kg.read import MAX_ARTICLE_CHARS, ArticleReader, SourceFile
 
     big = tmp_path / "big.txt"
     line = "Japan's negotiator Ryosei Akazawa met officials in Washington é.\n"
-    big.write_text("A headline for a very long file\n" + line * (max_file_bytes() // len(line) + 1000), "utf-8")
+    big.write_text("A headline for a very long file\n" + line * (16 * MAX_ARTICLE_CHARS // len(line) + 1000), "utf-8")
     reader = ArticleReader([SourceFile(big, "big.txt")])
     (article,) = list(reader)
     assert [n.skipped for n in reader.notices] == [False]

@@ -270,7 +270,15 @@ def build(
         return _build(inputs, outdir, model, progress, workers, cache, formats)
 
 
-def _build(inputs, outdir, model, progress, workers, cache, formats) -> BuildResult:  # noqa: ANN001 - as build's
+def _build(
+    inputs: Iterable[Path],
+    outdir: Path | None,
+    model: str | None,
+    progress: Progress | None,
+    workers: int | None,
+    cache: bool,
+    formats: Iterable[str],
+) -> BuildResult:
     from .graph import build_graph
 
     knowledge, notices, used = _extract_knowledge(inputs, model, progress, workers, outdir if cache else None, outdir)
@@ -292,7 +300,7 @@ def _build(inputs, outdir, model, progress, workers, cache, formats) -> BuildRes
     return result
 
 
-class DiskFull(Exception):
+class DiskFull(BuildError):
     """No space left while writing the outputs (nothing was replaced)."""
 
 
@@ -340,7 +348,7 @@ def write_outputs(graph: Graph, outdir: Path, formats: Iterable[str] = ("ttl",))
         publish(staging, outdir, names, stale=[FILES[key] for key in FILES if key not in keys])
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise DiskFull(str(exc)) from exc
+            raise DiskFull(f"disk full writing to {outdir}: earlier outputs are left as they were") from exc
         raise _unwritable(outdir, exc) from exc
     finally:
         if staging is not None:

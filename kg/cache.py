@@ -1,30 +1,39 @@
-"""The extraction cache: one file per article under ``OUTDIR/.cache/``.
+"""The extraction cache: one file per article under ``OUTDIR/.cache/extractions/``.
 
-An entry is the pickled ``ArticleExtraction`` of one article, stored under a key made of the
-article's content hash, the spaCy model's name and version, and the extractor version (a
-hash of the source of every module and data file that shapes an extraction). Editing any of
-them gives new keys, so stale entries are never read; they are simply left behind.
+An entry is data, never code: the ``ArticleExtraction`` of one article as JSON, decoded with
+``msgspec`` into the frozen dataclasses of ``kg.models`` and validated field by field on load.
+It is stored under a key made of the article's content hash, the spaCy model's name and
+version, and the extractor version (a hash of the source of every module and data file that
+shapes an extraction). The entry holds its own key and is used only when that key and the
+article's text match: a forged entry, or one copied from another article, is a miss.
 
-Entries are written atomically, so an interrupted build leaves the cache usable. A damaged or
-unreadable entry counts as a miss.
+Entries are written atomically. A damaged, forged or unreadable entry, or anything that is not
+a regular file, counts as a miss with a warning. When the disk fills up, no more entries are
+written and the ones this build wrote are removed (``forget_written``), so they cannot keep the
+next build from running.
 """
 
 from __future__ import annotations
 
-import contextlib
+import errno
 import hashlib
 import importlib.util
 import json
-import pickle
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import msgspec
+
+from .files import read_regular
 from .models import Article, ArticleExtraction
 from .resources import ontology_dir
 
 CACHE_DIR = ".cache"
+FORMAT = "newsgraph-extraction-1"
+# Far above any real entry (a 200,000-character article and its facts); a bigger file is not ours.
+MAX_ENTRY_BYTES = 16 * 1024 * 1024
 # Modules outside the kg/extract package whose source decides what an extraction contains; every
 # file of kg/extract (code, lexicons, patterns) and the gazetteers in kg/data are added below.
 EXTRACTOR_MODULES = ("nlp.py", "gazetteer.py", "models.py", "registry.py")
@@ -62,6 +71,40 @@ def model_version(model: str) -> str:
     return model
 
 
+def entry_key(content_hash: str, salt: str) -> str:
+    """The key of an article's entry: its content hash and the salt (model and extractor version)."""
+    return hashlib.sha256(f"{content_hash}\0{salt}".encode()).hexdigest()
+
+
+class Entry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One cache file: the format, the key it was stored under, and the extraction."""
+
+    format: str
+    key: str
+    extraction: ArticleExtraction
+
+
+_DECODER = msgspec.json.Decoder(Entry)
+_ENCODER = msgspec.json.Encoder()
+
+
+def _check_offsets(extraction: ArticleExtraction) -> None:
+    """Every name and every piece of evidence must be the text at its offsets in the article: a fact
+    made up in an edited entry, whose evidence the article does not hold, is not taken."""
+    text, digest = extraction.article.text, extraction.article.content_hash
+    claims = (*extraction.roles, *extraction.policies)
+    mentions = [*extraction.mentions]
+    mentions += [m for c in extraction.roles for m in (c.person, c.org) if m is not None]
+    mentions += [m for c in extraction.policies for m in (c.actor, c.target)]
+    for m in mentions:
+        if text[m.start : m.end] != m.surface:
+            raise ValueError(f"name {m.surface[:40]!r} is not in the article at {m.start}-{m.end}")
+    for claim in claims:
+        p = claim.provenance
+        if p.article != digest or text[p.start : p.end] != p.evidence or not 0.0 <= p.confidence <= 1.0:
+            raise ValueError(f"evidence {p.evidence[:40]!r} is not in the article at {p.start}-{p.end}")
+
+
 class ExtractionCache:
     """Cached ``ArticleExtraction``s of one output folder, for one model and extractor version."""
 
@@ -70,32 +113,64 @@ class ExtractionCache:
         self.salt = f"{model_version}\0{extractor or extractor_version()}"
         self.hits = 0
         self.misses = 0
+        self.warnings: list[tuple[str, str]] = []  # (entry path, reason)
+        self.full = False  # the disk filled up: no more entries are written
+        self.written: list[Path] = []
 
-    def _path(self, content_hash: str) -> Path:
-        key = hashlib.sha256(f"{content_hash}\0{self.salt}".encode()).hexdigest()
-        return self.root / key[:2] / f"{key}.pickle"
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
 
     def get(self, article: Article) -> ArticleExtraction | None:
         """The cached extraction of ``article``, carrying this build's ``article`` (its sources may differ)."""
+        key = entry_key(article.content_hash, self.salt)
+        path = self._path(key)
         try:
-            with self._path(article.content_hash).open("rb") as f:
-                cached = pickle.load(f)
+            data, more = read_regular(path, MAX_ENTRY_BYTES)
+            if more:
+                raise ValueError(f"larger than {MAX_ENTRY_BYTES:,} bytes")
+            entry = _DECODER.decode(data)
+            if entry.format != FORMAT or entry.key != key:
+                raise ValueError("stored under another key (copied or forged)")
+            if entry.extraction.article.text != article.text:
+                raise ValueError("holds another article's text")
+            _check_offsets(entry.extraction)
         except FileNotFoundError:
             self.misses += 1
             return None
-        except Exception:  # a damaged entry (truncated, or from an incompatible build): parse again
-            self.misses += 1
-            return None
-        if not isinstance(cached, ArticleExtraction) or cached.article.text != article.text:
+        except (OSError, ValueError, msgspec.ValidationError, msgspec.DecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+            self.warnings.append((str(path), f"cache entry ignored and parsed again: {reason}"))
             self.misses += 1
             return None
         self.hits += 1
-        return replace(cached, article=article)
+        return replace(entry.extraction, article=article)
 
     def put(self, extraction: ArticleExtraction) -> None:
         from .export import write_atomic
 
-        data = pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL)
-        # A cache we cannot write only costs time on the next build.
-        with contextlib.suppress(OSError):
-            write_atomic(self._path(extraction.article.content_hash), data, durable=False)
+        if self.full:
+            return
+        key = entry_key(extraction.article.content_hash, self.salt)
+        data = _ENCODER.encode(Entry(FORMAT, key, extraction))
+        path = self._path(key)
+        try:
+            write_atomic(path, data, durable=False)  # removes its partial file on failure
+        except OSError as exc:
+            # A cache we cannot write only costs time on the next build; a full disk stops it.
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                self.full = True
+                self.forget_written()
+            return
+        self.written.append(path)
+
+    def forget_written(self) -> int:
+        """Remove the entries this build wrote (to give the space back); how many were removed."""
+        removed = 0
+        for path in self.written:
+            try:
+                path.unlink()
+                removed += 1
+            except OSError:
+                pass
+        self.written.clear()
+        return removed

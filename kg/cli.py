@@ -1,19 +1,21 @@
 """The ``kg`` command: a thin layer over ``kg.pipeline`` and ``kg.query``.
 
 Exit codes: 0 done; 1 done with skipped files, or a graph that fails validation;
-2 bad usage or input.
+2 bad usage or input; 3 a build that stopped part-way (a worker died, the disk filled up);
+130 Ctrl-C; 143 SIGTERM.
 """
 
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import click
 
-from .errors import InputError, NewsgraphError
+from .errors import InputError, NewsgraphError, Terminated
 
 
 def _friendly(func: Callable) -> Callable:
@@ -29,8 +31,21 @@ def _friendly(func: Callable) -> Callable:
         except KeyboardInterrupt:
             click.echo("kg: interrupted; earlier outputs are left as they were", err=True)
             sys.exit(130)
+        except Terminated:
+            click.echo("kg: terminated; earlier outputs are left as they were", err=True)
+            sys.exit(143)
 
     return wrapper
+
+
+def _terminate(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops a build as Ctrl-C does: workers ended, temporary files removed, exit 143."""
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminate)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,6 +100,7 @@ def build(
     from .pipeline import build as build_graph
     from .pipeline import check_outdir
 
+    _stop_on_sigterm()
     keys = parse_formats(formats)
     check_outdir(outdir)
     result = build_graph(

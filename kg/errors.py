@@ -17,3 +17,13 @@ class ModelError(NewsgraphError):
 
 class QueryError(NewsgraphError):
     """A SPARQL query that cannot be read or parsed."""
+
+
+class BuildError(NewsgraphError):
+    """A build that stopped part-way (a worker died, the disk filled up): nothing was replaced."""
+
+    exit_code = 3
+
+
+class Terminated(BaseException):  # noqa: N818 - named like KeyboardInterrupt, its sibling
+    """SIGTERM arrived: raised in the main thread so that clean-up runs as it does for Ctrl-C."""

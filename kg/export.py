@@ -26,7 +26,7 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     cannot leave an empty file under the name (caches, which can be rebuilt, skip it).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _interrupt_after():
+    with hold_interrupts():
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
@@ -42,21 +42,26 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
             raise
 
 
+HELD = (signal.SIGINT, signal.SIGTERM)
+
+
 @contextmanager
-def _interrupt_after() -> Iterator[None]:
-    """Hold a Ctrl-C that arrives mid-write until the file is whole or gone: a KeyboardInterrupt
-    between creating the temporary file and its cleanup would leave it behind."""
+def hold_interrupts() -> Iterator[None]:
+    """Hold a Ctrl-C or SIGTERM that arrives mid-write until the file is whole or gone: an
+    interruption between creating the temporary file and its cleanup would leave it behind.
+    A held signal is raised again, to the handler in place before, once the block is done."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    received: list[object] = []
-    previous = signal.signal(signal.SIGINT, lambda *args: received.append(args))
+    received: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, _frame: received.append(signum)) for sig in HELD}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
-    if received:
-        raise KeyboardInterrupt
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        for signum in dict.fromkeys(received):
+            signal.raise_signal(signum)
 
 
 def _umask() -> int:

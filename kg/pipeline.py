@@ -5,14 +5,19 @@ read/clean → nlp → extract → resolve → graph → export
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import multiprocessing
 import multiprocessing.context
 import os
+import shutil
 import signal
 import sys
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
@@ -20,8 +25,8 @@ from typing import Protocol
 
 from rdflib import Graph
 
-from .cache import ExtractionCache, model_version
-from .errors import InputError
+from .cache import CACHE_DIR, ExtractionCache, model_version
+from .errors import BuildError, InputError
 from .models import Article, ArticleExtraction, KnowledgeBase
 from .read import ArticleReader, Notice, find_sources
 
@@ -50,7 +55,7 @@ def extract_knowledge(
     so memory grows with the facts, not with the text parsed. With ``cache_dir`` (an output
     folder), extractions are cached there and an unchanged article is not parsed again.
     """
-    knowledge, notices, _counts = _extract_knowledge(inputs, model, progress, workers, cache_dir, cache_dir)
+    knowledge, notices, _cache = _extract_knowledge(inputs, model, progress, workers, cache_dir, cache_dir)
     return knowledge, notices
 
 
@@ -61,8 +66,8 @@ def _extract_knowledge(
     workers: int | None,
     cache_dir: Path | None,
     outdir: Path | None,
-) -> tuple[KnowledgeBase, list[Notice], tuple[int, int]]:
-    """``extract_knowledge``, and how many articles were parsed and how many came from the cache."""
+) -> tuple[KnowledgeBase, list[Notice], ExtractionCache | None]:
+    """``extract_knowledge``, and the cache it used (its hits: the articles not parsed)."""
     from .resolve import resolve
 
     reader = ArticleReader(find_sources(list(inputs), exclude=outdir))
@@ -72,14 +77,25 @@ def _extract_knowledge(
     if progress is not None:
         extractions = progress(extractions, total=len(reader))
     kept = list(extractions)
+    notices = list(reader.notices)
+    if cache is not None:
+        notices += [Notice(path, reason, skipped=False) for path, reason in cache.warnings]
+        if cache.full:
+            notices.append(Notice(str(cache.root.parent), _disk_full_advice(cache.root.parent), skipped=False))
     # Only now, with every file read, is each article's full list of names known.
     kept = [replace(ex, article=reader.with_all_sources(ex.article)) for ex in kept]
     if not kept:
         raise InputError(
             "no readable articles: " + "; ".join(f"{n.name}: {n.reason}" for n in reader.notices if n.skipped)
         )
-    cached = cache.hits if cache is not None else 0
-    return resolve(kept), reader.notices, (len(kept) - cached, cached)
+    return resolve(kept), notices, cache
+
+
+def _disk_full_advice(cache_dir: Path) -> str:
+    return (
+        f"disk full: stopped writing the extraction cache and removed this build's entries; {cache_dir} "
+        f"holds the rest (reclaim it with `rm -r {cache_dir}`, or build with --no-cache)"
+    )
 
 
 class Progress(Protocol):
@@ -156,20 +172,42 @@ def _run(work: Iterator[tuple[bool, list]], model: str, workers: int) -> Iterato
         from .nlp import load_pipeline
 
         load_pipeline(model)
-        with _mp_context().Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
+        pool = ProcessPoolExecutor(
+            workers, mp_context=_mp_context(), initializer=_init_worker, initargs=(model, os.getpid())
+        )
+        try:
             in_flight: deque = deque()
             for from_cache, items in chain([first], work):
-                in_flight.append((from_cache, items if from_cache else pool.apply_async(_parse_chunk, (items, model))))
+                in_flight.append((from_cache, items if from_cache else pool.submit(_parse_chunk, items, model)))
                 while len(in_flight) > 2 * workers or (in_flight and in_flight[0][0]):
                     yield _ready(in_flight.popleft())
             while in_flight:
                 yield _ready(in_flight.popleft())
+            pool.shutdown(wait=True)
+        except BrokenProcessPool:
+            raise BuildError(
+                "an NLP worker process died (killed, or out of memory); the build stopped and earlier outputs "
+                "are left as they were (run it again, or with --workers 1)"
+            ) from None
+        finally:
+            _stop(pool)
         return
 
 
 def _ready(entry: tuple[bool, object]) -> tuple[bool, list]:
     from_cache, value = entry
-    return from_cache, value if from_cache else value.get()  # type: ignore[union-attr]
+    return from_cache, value if from_cache else value.result()  # type: ignore[union-attr]
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the workers now: after an error, Ctrl-C or SIGTERM none may outlive the build."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(5)
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
@@ -177,12 +215,26 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
 
 
-def _init_worker(model: str) -> None:
+def _init_worker(model: str, parent: int) -> None:
     # Ctrl-C reaches the whole process group: the parent alone handles it (and stops us).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
     from .nlp import load_pipeline
 
     load_pipeline(model)
+
+
+def _die_with_parent(parent: int) -> None:
+    """On Linux, ask for SIGTERM when the parent dies, even by SIGKILL: no orphaned workers."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before we asked
+        os._exit(1)
 
 
 def _parse_chunk(articles: list[Article], model: str) -> list[ArticleExtraction]:
@@ -209,18 +261,54 @@ def build(
     extractions are cached in ``outdir/.cache`` and unchanged articles are not parsed again.
     ``formats``: the graph files to write (keys of ``kg.formats.FILES``: ttl, nt, jsonld, trig, graphml).
     """
+    if outdir is None:
+        return _build(inputs, None, model, progress, workers, cache, formats)
+    from .outdir import locked
+
+    check_outdir(outdir)
+    with locked(outdir):
+        return _build(inputs, outdir, model, progress, workers, cache, formats)
+
+
+def _build(
+    inputs: Iterable[Path],
+    outdir: Path | None,
+    model: str | None,
+    progress: Progress | None,
+    workers: int | None,
+    cache: bool,
+    formats: Iterable[str],
+) -> BuildResult:
     from .graph import build_graph
 
-    if outdir is not None:
-        check_outdir(outdir)
-    knowledge, notices, (parsed, cached) = _extract_knowledge(
-        inputs, model, progress, workers, outdir if cache else None, outdir
-    )
+    knowledge, notices, used = _extract_knowledge(inputs, model, progress, workers, outdir if cache else None, outdir)
     graph = build_graph(knowledge)
-    result = BuildResult(graph, knowledge, notices, parsed=parsed, cached=cached)
+    cached = used.hits if used is not None else 0
+    result = BuildResult(graph, knowledge, notices, parsed=len(knowledge.articles) - cached, cached=cached)
     if outdir is not None:
-        result.outputs = write_outputs(graph, outdir, formats)
+        try:
+            result.outputs = write_outputs(graph, outdir, formats)
+        except DiskFull:
+            # The outputs come first: give them the space of this build's cache entries and try again.
+            if used is None or not used.forget_written():
+                raise _disk_full(outdir, used) from None
+            try:
+                result.outputs = write_outputs(graph, outdir, formats)
+            except DiskFull:
+                raise _disk_full(outdir, used) from None
+            result.notices.append(Notice(str(outdir / CACHE_DIR), _disk_full_advice(outdir / CACHE_DIR), False))
     return result
+
+
+class DiskFull(BuildError):
+    """No space left while writing the outputs (nothing was replaced)."""
+
+
+def _disk_full(outdir: Path, cache: ExtractionCache | None) -> BuildError:
+    folder = outdir / CACHE_DIR
+    hint = f"; `rm -r {folder}` reclaims the extraction cache, or build with --no-cache" if folder.exists() else ""
+    removed = " (this build's cache entries were removed)" if cache is not None else ""
+    return BuildError(f"disk full writing to {outdir}{removed}: earlier outputs are left as they were{hint}")
 
 
 def check_outdir(outdir: Path) -> None:
@@ -244,19 +332,29 @@ def _unwritable(outdir: Path, exc: OSError) -> InputError:
 def write_outputs(graph: Graph, outdir: Path, formats: Iterable[str] = ("ttl",)) -> dict[str, Path]:
     """Write the graph in ``formats`` and ``graph.html``; keys: "turtle" (for ttl), the other format keys, "html"."""
     from .export_html import write_html
-    from .formats import parse_formats, write_formats
+    from .formats import FILES, parse_formats, write_formats
+    from .outdir import publish, staging_folder
 
     keys = parse_formats(list(formats))
     check_outdir(outdir)
+    staging = None
     try:
-        outdir.mkdir(parents=True, exist_ok=True)
-        written = write_formats(graph, outdir, keys)
-        html = outdir / "graph.html"
-        write_html(graph, html, title="newsgraph")
+        # Everything is written aside, then renamed into place together: the folder never
+        # holds the outputs of two builds, and an interrupted build leaves the old set whole.
+        staging = staging_folder(outdir)
+        written = write_formats(graph, staging, keys)
+        write_html(graph, staging / "graph.html", title="newsgraph")
+        names = [path.name for path in written.values()] + ["graph.html"]
+        publish(staging, outdir, names, stale=[FILES[key] for key in FILES if key not in keys])
     except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFull(f"disk full writing to {outdir}: earlier outputs are left as they were") from exc
         raise _unwritable(outdir, exc) from exc
-    outputs = {("turtle" if key == "ttl" else key): path for key, path in written.items()}
-    outputs["html"] = html
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    outputs = {("turtle" if key == "ttl" else key): outdir / FILES[key] for key in written}
+    outputs["html"] = outdir / "graph.html"
     return outputs
 
 

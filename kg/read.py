@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -19,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import InputError
+from .files import read_regular, recorded_name
 from .models import Article
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -31,7 +33,8 @@ MAX_TITLE_CHARS = 300
 @dataclass(frozen=True)
 class SourceFile:
     path: Path
-    name: str  # as recorded in the graph: relative to the input folder, POSIX style
+    name: str  # as recorded in the graph: relative to the input folder, POSIX style, see recorded_name
+    problem: str | None = None  # why it cannot be read (an unreadable folder), found before reading
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ def find_sources(inputs: Iterable[Path], exclude: Path | None = None) -> list[So
     """The article files named by ``inputs`` (files, or folders searched recursively).
 
     Files inside ``exclude`` (the output folder, when it lies in an input folder) are left out:
-    a build must not read its own ``graph.html``.
+    a build must not read its own ``graph.html``. A folder that cannot be listed becomes a
+    ``SourceFile`` with a ``problem``: the reader reports it like an unreadable file.
     """
     found: list[SourceFile] = []
     skip = exclude.resolve() if exclude is not None else None
@@ -55,22 +59,39 @@ def find_sources(inputs: Iterable[Path], exclude: Path | None = None) -> list[So
         if not given.exists():
             raise InputError(f"input not found: {given} (give an article file or a folder of articles)")
         if given.is_dir():
-            files = sorted(
-                p
-                for p in given.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUFFIXES and not (skip and p.resolve().is_relative_to(skip))
-            )
-            found += [SourceFile(p, p.relative_to(given).as_posix()) for p in files if not _hidden(p, given)]
+            found += _folder_sources(given, skip)
         else:
-            found.append(SourceFile(given, given.name))
+            found.append(SourceFile(given, recorded_name(given.name)))
     if not found:
         shown = ", ".join(str(p) for p in inputs)
         raise InputError(f"no articles (*.txt, *.md, *.html) found in {shown}")
     return found
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def _folder_sources(root: Path, skip: Path | None) -> list[SourceFile]:
+    files: list[Path] = []
+    unreadable: list[SourceFile] = []
+
+    def report(exc: OSError) -> None:
+        folder = Path(exc.filename) if exc.filename else root
+        name = recorded_name(folder.relative_to(root).as_posix()) + "/"
+        unreadable.append(SourceFile(folder, name, problem=f"folder not readable: {exc.strerror or exc}"))
+
+    for folder, dirs, names in os.walk(root, onerror=report):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (skip and _inside(here / d, skip)))
+        for name in names:
+            p = here / name
+            if name.startswith(".") or p.suffix.lower() not in SUFFIXES or (skip and _inside(p, skip)):
+                continue
+            if p.is_file() or (p.exists() and not p.is_dir()):  # FIFOs and devices too: the reader names them
+                files.append(p)
+    sources = [SourceFile(p, recorded_name(p.relative_to(root).as_posix())) for p in sorted(files)]
+    return sources + sorted(unreadable, key=lambda s: s.name)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder)
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
@@ -248,13 +269,21 @@ def _truncate(paragraphs: list[str], limit: int) -> list[str]:
     return kept
 
 
-def parse_article(name: str, data: bytes, max_chars: int = MAX_ARTICLE_CHARS) -> tuple[Article, list[str]]:
+def max_file_bytes(max_chars: int = MAX_ARTICLE_CHARS) -> int:
+    """How much of a file is read: enough for the ``4 * max_chars`` characters cleaning looks at."""
+    return 16 * max_chars
+
+
+def parse_article(
+    name: str, data: bytes, max_chars: int = MAX_ARTICLE_CHARS, truncated: bool = False
+) -> tuple[Article, list[str]]:
     """Decode and clean one file. Raises ``ValueError`` with the reason when it has no article.
 
     Text beyond ``max_chars`` characters is dropped with a warning: no news article is that
-    long, and spaCy's parser needs time and memory in proportion to it.
+    long, and spaCy's parser needs time and memory in proportion to it. ``truncated``: ``data``
+    is the start of a longer file (it may end inside a UTF-8 character).
     """
-    text, warning = decode(data)
+    text, warning = decode(_whole_characters(data) if truncated else data)
     warnings = [warning] if warning else []
     if len(text) > 4 * max_chars:  # spare the cleaning of a huge file the parse would cut anyway
         text = text[: 4 * max_chars]
@@ -268,9 +297,23 @@ def parse_article(name: str, data: bytes, max_chars: int = MAX_ARTICLE_CHARS) ->
         warnings.append(f"longer than {max_chars:,} characters; only the first {max_chars:,} were read")
         if not paragraphs:
             raise ValueError("no article text")
+    elif truncated:
+        warnings.append(f"larger than {len(data):,} bytes; only the first {len(data):,} were read")
     body = PARAGRAPH_SEPARATOR.join(paragraphs)
     digest = hashlib.sha1(body.encode("utf-8")).hexdigest()
     return Article(content_hash=digest, title=paragraphs[0][:MAX_TITLE_CHARS], text=body, sources=(name,)), warnings
+
+
+def _whole_characters(data: bytes) -> bytes:
+    """``data`` without a UTF-8 character cut off at its end."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            return data
+        if byte >= 0xC0:  # the lead byte of the last character: is the character whole?
+            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return data if back >= need else data[:-back]
+    return data
 
 
 class ArticleReader:
@@ -293,7 +336,10 @@ class ArticleReader:
     def __iter__(self) -> Iterator[Article]:
         for source in self.sources:
             try:
-                article, warnings = parse_article(source.name, source.path.read_bytes(), self.max_chars)
+                if source.problem:
+                    raise ValueError(source.problem)
+                data, more = read_regular(source.path, max_file_bytes(self.max_chars))
+                article, warnings = parse_article(source.name, data, self.max_chars, truncated=more)
             except (OSError, ValueError) as exc:
                 reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
                 self.notices.append(Notice(source.name, reason, skipped=True))

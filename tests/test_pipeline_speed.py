@@ -1,6 +1,6 @@
 """Speed features that must not change results: the extraction cache and parallel NLP."""
 
-import pickle
+import json
 import shutil
 from pathlib import Path
 
@@ -122,12 +122,14 @@ def test_speed_model_version_is_read_without_loading_the_model():
 def test_speed_damaged_cache_entry_is_parsed_again(corpus: Path, tmp_path: Path, nlp):
     out = tmp_path / "out"
     build([corpus], out, workers=1)
-    entries = sorted((out / ".cache").rglob("*.pickle"))
+    entries = sorted((out / ".cache").rglob("*.json"))
     assert len(entries) == 3
-    entries[0].write_bytes(b"not a pickle")
-    entries[1].write_bytes(pickle.dumps({"something": "else"}))
+    entries[0].write_bytes(b"not JSON")
+    entries[1].write_bytes(json.dumps({"something": "else"}).encode())
     result = build([corpus], out, workers=1)
     assert (result.parsed, result.cached) == (2, 1)
+    warned = {n.name for n in result.notices if "cache entry ignored" in n.reason}
+    assert warned == {str(entries[0]), str(entries[1])}
 
 
 def test_speed_parallel_and_serial_builds_write_identical_turtle(tmp_path: Path, monkeypatch, nlp):

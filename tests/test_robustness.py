@@ -6,7 +6,6 @@ made by asking for a folder below a regular file, or below /sys.
 
 import json
 import os
-import pickle
 import re
 import shutil
 import signal
@@ -28,7 +27,6 @@ from kg.export_html import write_html
 from kg.graph import build_graph
 from kg.models import (
     Article,
-    ArticleExtraction,
     Entity,
     EntityType,
     KnowledgeBase,
@@ -371,7 +369,7 @@ def test_robust_ctrl_c_mid_build_leaves_outputs_and_cache_intact(tmp_path: Path)
     for i in range(20):
         (bigger / f"copy_{i:02d}.txt").write_text(f"Copy number {i} of an article\n{texts[i % len(texts)]}", "utf-8")
     cache = out / ".cache"
-    entries_before = len(list(cache.rglob("*.pickle")))
+    entries_before = len(list(cache.rglob("*.json")))
     proc = subprocess.Popen(
         [sys.executable, "-m", "kg.cli", "build", str(CORPUS), str(bigger), "-o", str(out), "--workers", "2"],
         cwd=ROOT,
@@ -380,7 +378,7 @@ def test_robust_ctrl_c_mid_build_leaves_outputs_and_cache_intact(tmp_path: Path)
         text=True,
     )
     deadline = time.monotonic() + 300
-    while len(list(cache.rglob("*.pickle"))) == entries_before and proc.poll() is None:
+    while len(list(cache.rglob("*.json"))) == entries_before and proc.poll() is None:
         assert time.monotonic() < deadline, "the build never started parsing"
         time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
@@ -391,7 +389,7 @@ def test_robust_ctrl_c_mid_build_leaves_outputs_and_cache_intact(tmp_path: Path)
     assert {k: v for k, v in after.items() if k in before} == before  # graph.ttl, graph.html, old cache entries
     assert not [k for k in after if k.endswith(".tmp")]
     # the entries written before Ctrl-C are whole
-    new_entries = [out / k for k in after if k.endswith(".pickle") and k not in before]
+    new_entries = [out / k for k in after if k.endswith(".json") and k not in before]
     assert new_entries
     for entry in new_entries:
-        assert isinstance(pickle.loads(entry.read_bytes()), ArticleExtraction)
+        assert json.loads(entry.read_bytes())["extraction"]["article"]["text"]

@@ -1,0 +1,78 @@
+"""The output folder: one build at a time, and a whole set of outputs or none.
+
+A build holds ``OUTDIR/.lock`` (``flock``, not waiting) from start to end: a second build into
+the same folder stops at once. Outputs are written into ``OUTDIR/.staging-<pid>/`` and renamed
+into place together at the end, with Ctrl-C and SIGTERM held for those few renames, so the
+folder always holds the complete set of one build. Leftovers of a build that was killed
+(staging folders, temporary files) are removed by the next build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import InputError
+
+LOCK = ".lock"
+STAGING = ".staging-"
+
+
+@contextmanager
+def locked(outdir: Path) -> Iterator[None]:
+    """Hold the build lock of ``outdir`` (an ``InputError`` if another build holds it)."""
+    fd = os.open(outdir / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise
+            raise InputError(
+                f"another kg build is writing to {outdir} (wait for it to finish, or choose another folder with -o)"
+            ) from None
+        remove_leftovers(outdir)
+        yield
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(outdir: Path) -> None:
+    """Staging folders and temporary files of builds that were killed (we hold the lock: none is running)."""
+    for staging in outdir.glob(STAGING + "*"):
+        shutil.rmtree(staging, ignore_errors=True)
+    extractions = outdir / ".cache" / "extractions"
+    for tmp in chain_globs(outdir, extractions):
+        tmp.unlink(missing_ok=True)
+
+
+def chain_globs(outdir: Path, extractions: Path) -> Iterable[Path]:
+    yield from outdir.glob(".*.tmp")
+    if extractions.is_dir():
+        yield from extractions.glob("*/.*.tmp")
+
+
+def staging_folder(outdir: Path) -> Path:
+    staging = outdir / f"{STAGING}{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    return staging
+
+
+def publish(staging: Path, outdir: Path, names: Iterable[str], stale: Iterable[str]) -> None:
+    """Move ``names`` from ``staging`` into ``outdir`` and remove the ``stale`` outputs of earlier builds,
+    with Ctrl-C and SIGTERM held until all is done."""
+    from .export import hold_interrupts
+
+    with hold_interrupts():
+        for name in names:
+            os.replace(staging / name, outdir / name)
+        for name in stale:
+            with contextlib.suppress(FileNotFoundError):
+                (outdir / name).unlink()

@@ -90,6 +90,7 @@ class GoldSet:
     parent: dict[str, str] = field(default_factory=dict)
     roles: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     policies: set[tuple[str, str, str]] = field(default_factory=set)
+    statuses: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     country_words: set[str] = field(default_factory=set)
 
     def widen(self, ids: set[str]) -> set[str]:
@@ -130,6 +131,8 @@ def _add_gold(gold: GoldSet, data: dict) -> None:
             gold.parent[e["id"]] = e["part_of"]
     for r in data.get("person_role_org", []):
         gold.roles[(r["person"], r["org"])].add(r["role"])
+        if r.get("status"):
+            gold.statuses[(r["person"], r["org"])].add(r["status"])
     for r in data.get("country_policy_country", []):
         gold.policies.add(_ordered(r.get("actor", r.get("source")), r["policy"], r["target"]))
 
@@ -147,6 +150,8 @@ class Score:
     fn: int = 0
     rows: dict[str, list[str]] = field(default_factory=lambda: {"tp": [], "fp": [], "fn": []})
     by_confidence: dict[str, list[int]] = field(default_factory=lambda: {"high": [0, 0], "low": [0, 0]})
+    by_key: dict[str, list[int]] = field(default_factory=dict)  # policy key -> [found, gold]
+    status: list[int] = field(default_factory=lambda: [0, 0])  # matched roles: [status agrees, compared]
 
     @property
     def precision(self) -> float:
@@ -172,6 +177,12 @@ class Score:
             precision, n = self.confidence_precision(bucket)
             out[f"precision_confidence_{name}_0.5"] = None if precision is None else round(precision, 3)
             out[f"n_confidence_{name}_0.5"] = n
+        if self.by_key:
+            out["recall_by_key"] = {k: round(f / g, 3) if g else None for k, (f, g) in sorted(self.by_key.items())}
+            out["gold_by_key"] = {k: g for k, (_f, g) in sorted(self.by_key.items())}
+        if self.status[1]:
+            out["status_agreement"] = round(self.status[0] / self.status[1], 3)
+            out["status_compared"] = self.status[1]
         out["rows"] = self.rows
         return out
 
@@ -213,11 +224,14 @@ class Evaluator:
     def roles(self) -> Score:
         score, matched, seen = Score(), set(), set()
         best: dict[tuple, float] = {}
+        status: dict[tuple, str] = {}
         for person, fact, evidence in self._rows("role"):
             if not evidence.title:
                 continue
             conf = evidence.confidence if evidence.confidence is not None else 1.0
             key = (person, fact.object, role_words(evidence.title, self.gold.country_words))
+            if conf >= best.get(key, -1.0):
+                status[key] = evidence.status
             best[key] = max(best.get(key, 0.0), conf)
         for (person, org, words), conf in sorted(best.items(), key=lambda kv: -kv[1]):
             persons, orgs = self.ids(person), self.gold.widen(self.ids(org))
@@ -236,6 +250,9 @@ class Evaluator:
                 None,
             )
             shown = f"{self.label(person)} | {' '.join(sorted(words))} | {self.label(org)}"
+            if hit is not None and hit not in matched and self.gold.statuses.get(hit):
+                score.status[0] += status[(person, org, words)] in self.gold.statuses[hit]
+                score.status[1] += 1
             self._count(score, hit, matched, shown, conf)
         score.fn = len(self.gold.roles) - len(matched)
         score.rows["fn"] = [
@@ -270,6 +287,10 @@ class Evaluator:
             self._count(score, hit, matched, f"{self.label(actor)} | {key} | {self.label(target)}", conf)
         missed = sorted(self.gold.policies - matched)
         score.fn = len(missed)
+        for _a, key, _t in self.gold.policies:
+            score.by_key.setdefault(key, [0, 0])[1] += 1
+        for _a, key, _t in matched:
+            score.by_key[key][0] += 1
         score.rows["fn"] = [f"{self.gold.labels[a]} | {k} | {self.gold.labels[t]}" for a, k, t in missed]
         return score
 
@@ -325,6 +346,10 @@ def format_report(report: dict, verbose: bool = False) -> str:
         for label, key in (("conf>=0.5", "ge"), ("conf<0.5", "lt")):
             p, n = m[f"precision_confidence_{key}_0.5"], m[f"n_confidence_{key}_0.5"]
             lines.append(f"  {label:9s} precision={'-' if p is None else f'{p:.3f}'} over {n} facts")
+        if "status_agreement" in m:
+            lines.append(f"  status agreement={m['status_agreement']:.3f} over {m['status_compared']} matched roles")
+        for key, recall in m.get("recall_by_key", {}).items():
+            lines.append(f"  recall {key:24s} {recall:.3f} of {m['gold_by_key'][key]}")
     e = report["entities"]
     lines.append(f"{'entities':24s} recall={e['recall']:.3f} ({e['found']}/{e['gold']}), split={e['split_entities']}")
     if verbose:

@@ -29,6 +29,17 @@ def test_evaluate_corpus_graph_against_its_gold(corpus_build):
     assert ents["recall"] >= 0.95 and ents["split_entities"] == 0, ents
 
 
+def test_evaluate_reports_recall_by_policy_key_and_role_status_agreement(corpus_build):
+    report = evaluate(corpus_build.graph, GOLD)
+    cpc, pro = report["country_policy_country"], report["person_role_org"]
+    gold = cpc["gold_by_key"]
+    assert sum(gold.values()) == cpc["tp"] + cpc["fn"]
+    assert set(cpc["recall_by_key"]) == set(gold) and all(0.0 <= r <= 1.0 for r in cpc["recall_by_key"].values())
+    found = sum(round(cpc["recall_by_key"][k] * n) for k, n in gold.items())
+    assert found == cpc["tp"]
+    assert 0 < pro["status_compared"] <= pro["tp"] and 0.0 <= pro["status_agreement"] <= 1.0
+
+
 def test_evaluate_cli_prints_scores_and_json(corpus_build, tmp_path: Path):
     ttl = str(corpus_build.outputs["turtle"])
     text = subprocess.run(

@@ -3,7 +3,7 @@ negation and subjects. Word and label sets come from ``words.json`` and the fami
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
@@ -71,7 +71,11 @@ def governing_verb(tok: Token) -> Token | None:
     return None
 
 
-class NegationWords(Protocol):
+@dataclass(frozen=True)
+class Negation:
+    """What makes a statement no fact: negation and hypothetical words (with the dependencies they
+    must hang by), the marks of a conditional clause and the verbs of a reported denial."""
+
     negation_words: frozenset[str]
     negation_deps: frozenset[str]
     hypothetical: frozenset[str]
@@ -80,7 +84,7 @@ class NegationWords(Protocol):
     denial_words: frozenset[str]
 
 
-def negated(trigger: Token, verb: Token | None, lex: NegationWords) -> bool:
+def negated(trigger: Token, verb: Token | None, lex: Negation) -> bool:
     """Negation, a hypothetical marker, a condition or a reported denial near the trigger."""
     for t in (trigger, verb):
         if t is None:

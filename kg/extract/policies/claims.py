@@ -26,7 +26,7 @@ def extract_policies(doc: Doc, article: Article, index: MentionIndex) -> list[Po
             if trigger.pos_ == "VERB" and lowers & lex.excluded_context.get(key, frozenset()):
                 continue
             verb = governing_verb(trigger)
-            if negated(trigger, verb, lex):
+            if negated(trigger, verb, lex.negation):
                 continue
             for actor, target, pattern, confidence in arguments(trigger, verb, key, index, lex):
                 if actor.name == target.name:
@@ -65,7 +65,7 @@ def _spending_demands(sent: Span, article: Article, index: MentionIndex, lex: Po
     demand = next((t for t in sent if t.lemma_.lower() in lex.demand_words), None)
     if demand is None:
         return []
-    if negated(demand, governing_verb(demand), lex):
+    if negated(demand, governing_verb(demand), lex.negation):
         return []
     actors = subject(demand, index) if demand.pos_ in shared_words().verb_pos else []
     targets: list[Mention] = []

@@ -13,6 +13,7 @@ from spacy.tokens import Token
 
 from ...registry import symmetric_policies
 from ..data import PatternTable, load_json, lower_set, pattern_table
+from ..syntax import Negation
 
 PACKAGE = "kg.extract.policies"
 
@@ -36,12 +37,7 @@ class PolicyLexicon:
     demand_words: frozenset[str]
     modal_demands: frozenset[str]
     demand_argument_deps: frozenset[str]
-    negation_words: frozenset[str]
-    negation_deps: frozenset[str]
-    hypothetical: frozenset[str]
-    hypothetical_deps: frozenset[str]
-    conditional_marks: frozenset[str]
-    denial_words: frozenset[str]
+    negation: Negation
     trigger_pos: frozenset[str]
     modifier_deps: frozenset[str]
     target_deps: frozenset[str]
@@ -84,12 +80,14 @@ def policy_lexicon() -> PolicyLexicon:
         demand_words=words("demand_words"),
         modal_demands=words("modal_demands"),
         demand_argument_deps=frozenset(data["demand_argument_deps"]),
-        negation_words=words("negation_words"),
-        negation_deps=frozenset(data["negation_deps"]),
-        hypothetical=words("hypothetical_markers"),
-        hypothetical_deps=frozenset(data["hypothetical_deps"]),
-        conditional_marks=words("conditional_marks"),
-        denial_words=words("denial_words"),
+        negation=Negation(
+            negation_words=words("negation_words"),
+            negation_deps=frozenset(data["negation_deps"]),
+            hypothetical=words("hypothetical_markers"),
+            hypothetical_deps=frozenset(data["hypothetical_deps"]),
+            conditional_marks=words("conditional_marks"),
+            denial_words=words("denial_words"),
+        ),
         trigger_pos=frozenset(data["trigger_pos"]),
         modifier_deps=frozenset(data["modifier_deps"]),
         target_deps=frozenset(data["target_deps"]),

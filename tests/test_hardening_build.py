@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT, children
+from conftest import CORPUS, ROOT, alive, children
 
 from kg.models import Mention, Provenance, RoleClaim, Status
 
@@ -39,14 +39,6 @@ def start(*args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "kg.cli", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def wait_for(condition, proc: subprocess.Popen, seconds: float = 120, step: float = 0.05) -> None:

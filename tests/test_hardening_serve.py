@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import children
+from conftest import alive, children, proc_stat
 from fake_remote import remote_endpoint
 
 from kg.serve import endpoint, free_port
@@ -37,22 +37,8 @@ def request(url: str, query: str, host: str | None = None, accept: str = "text/c
 
 
 def cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    ticks = sum(int(fields[11]) + int(fields[12]) for pid in pids if (fields := proc_stat(pid)))  # utime + stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def test_serve_refuses_service_and_foreign_hosts():

@@ -37,15 +37,26 @@ import rdflib
 
 from .errors import InputError
 from .export import write_atomic
-from .graphview import ENTITY_TYPES, Entity, GraphView, find_entity, read_graph_view
-from .graphview import Evidence as FactEvidence
+from .graphview import (
+    ENTITY_TYPES,
+    ArticleInfo,
+    Counts,
+    Entity,
+    Fact,
+    GraphView,
+    fact_key,
+    find_entity,
+    read_articles,
+    read_graph_view,
+)
 from .htmlpage import NODE_COLOURS, render_page
 from .registry import families, family
 
 SIZE_MEASURES = ("degree", "centrality")
 MAX_EVIDENCE = 5
 MAX_EVIDENCE_CHARS = 300
-MAX_EDGE_LABELS = 3
+MAX_EDGE_LABELS = 4
+MAX_ARTICLE_CHARS = 90
 CENTRALITY_SAMPLE = 400
 
 
@@ -58,12 +69,10 @@ class EdgeStyle:
 
 
 def edge_styles() -> dict[str, EdgeStyle]:
-    """The page's edge styles, by the edges' ``family``: each drawn family of the registry, and
+    """The page's edge styles, by the edges' ``family``: each family of the registry, and
     its style for symmetric relations (drawn without an arrow) under that style's name."""
     styles: dict[str, EdgeStyle] = {}
     for fam in families():
-        if fam.node_class is None:  # no qualified nodes, so no evidence to show: not drawn
-            continue
         styles[fam.name] = EdgeStyle(fam.edge.legend, fam.edge.colour, fam.edge.dashed, arrow=True)
         if fam.mutual_edge is not None:
             mutual = fam.mutual_edge
@@ -76,40 +85,53 @@ def edge_styles() -> dict[str, EdgeStyle]:
 EDGE_STYLES: dict[str, EdgeStyle] = edge_styles()
 
 
-@dataclass(frozen=True, order=True)
-class EdgeEvidence:
-    """One evidence line of an edge's tooltip."""
-
-    sort_key: tuple[float, tuple[str, ...], str, str]
-    text: str
-    files: tuple[str, ...]
-    confidence: str | None
-    label: str = ""
-
-
 @dataclass
-class Edge:
-    """One drawn edge: a distinct direct fact with the evidence of all its qualified nodes."""
+class Link:
+    """One drawn line: a pair of entities and every fact between them (in ``fact_key`` order)."""
 
-    family: str  # a key of EDGE_STYLES
-    source: str
+    source: str  # the pair in IRI order, or the subject when every directed fact goes one way
     target: str
-    label: str
-    evidence: set[EdgeEvidence] = field(default_factory=set)
-    labels: set[str] = field(default_factory=set)
+    facts: list[Fact] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        self.labels.add(self.label)
+    @property
+    def families(self) -> list[str]:
+        """The page's style names of its facts (keys of EDGE_STYLES), most telling first."""
+        names = {style_name(f) for f in self.facts}
+        return [name for name in EDGE_STYLES if name in names]
+
+    @property
+    def evidence(self) -> int:
+        return sum(len(f.evidence) for f in self.facts)
+
+    def labels(self) -> list[str]:
+        """What the facts say: role titles, policy concepts, else the relation's label."""
+        seen: dict[str, None] = {}
+        for fact in sorted(self.facts, key=lambda f: (self.families.index(style_name(f)), fact_key(f))):
+            for label in fact_labels(fact):
+                seen.setdefault(label)
+        return list(seen)
 
     def edge_label(self) -> str:
-        """The labels of the fact, strongest evidence first (a person may hold two roles in one body)."""
-        best: dict[str, EdgeEvidence] = {}
-        for item in sorted(self.evidence):
-            best.setdefault(item.label or self.label, item)
-        ordered = sorted(self.labels, key=lambda label: (label not in best, best.get(label), label))
-        shown = ordered[:MAX_EDGE_LABELS]
-        more = f" +{len(ordered) - MAX_EDGE_LABELS}" if len(ordered) > MAX_EDGE_LABELS else ""
-        return " / ".join(shown) + more
+        labels = self.labels()
+        shown = labels[:MAX_EDGE_LABELS]
+        more = [f"+{len(labels) - MAX_EDGE_LABELS} more"] if len(labels) > MAX_EDGE_LABELS else []
+        return "\n".join(shown + more)
+
+
+def style_name(fact: Fact) -> str:
+    """The page's style of a fact: its family's, or its family's mutual style when symmetric."""
+    fam = family(fact.family)
+    if fact.symmetric and fam.mutual_edge is not None:
+        return fam.mutual_edge.name or f"{fam.name}_mutual"
+    return fam.name
+
+
+def fact_labels(fact: Fact) -> list[str]:
+    """Labels of a fact, strongest evidence first (a person may hold two roles in one body)."""
+    seen: dict[str, None] = {}
+    for item in fact.evidence:
+        seen.setdefault(item.label or fact.label)
+    return list(seen) or [fact.label]
 
 
 @dataclass(frozen=True)
@@ -131,50 +153,54 @@ def write_html(
 ) -> tuple[int, int]:
     """Write an interactive network of ``graph`` to ``path`` (atomically, deterministically).
 
-    Returns the number of entities and relations drawn.
+    Returns the number of entities and links drawn.
     """
     view = read_graph_view(graph)
     entities = dict(view.entities)
-    edges = read_edges(view)
+    links = read_links(view)
     focus = None
     subtitle = ""
     if selection is not None:
-        entities, edges, focus = select(entities, edges, selection)
+        entities, links, focus = select(entities, links, selection)
         subtitle = describe(selection, entities, focus)
-    nodes, records = network_data(entities, edges, size_by=size_by, focus=focus)
+    nodes, records = network_data(entities, links, size_by=size_by, focus=focus)
+    facts = [f for link in links for f in link.facts]
+    counts = Counts(
+        len(entities),
+        len(facts),
+        len(links),
+        sum(1 for n in nodes if n.get("isolated")),
+        {name: sum(1 for f in facts if f.family == name) for name in dict.fromkeys(fam.name for fam in families())},
+    )
     page = render_page(
-        nodes, records, title=title, subtitle=subtitle, focus=focus, size_by=size_by, edge_styles=EDGE_STYLES
+        nodes,
+        records,
+        title=title,
+        subtitle=subtitle,
+        focus=focus,
+        size_by=size_by,
+        edge_styles=EDGE_STYLES,
+        facts=fact_records(links, entities, read_articles(graph)),
+        counts=counts,
     )
     write_atomic(Path(path), page.encode("utf-8"))
     return len(nodes), len(records)
 
 
-def read_edges(view: GraphView) -> list[Edge]:
-    """One edge per distinct direct fact between entities, merging the evidence of its qualified
-    nodes; a symmetric fact has unordered ends, so one stated from both sides is one edge. A
-    fact without qualified nodes (``dcterms:isPartOf``) is not drawn."""
-    edges: dict[tuple[str, str, str, str], Edge] = {}
-    for fact in view.entity_facts():
-        fam = family(fact.family)
-        name = (fam.mutual_edge.name or f"{fam.name}_mutual") if fact.symmetric and fam.mutual_edge else fam.name
-        if name not in EDGE_STYLES:
+def read_links(view: GraphView) -> list[Link]:
+    """One link per pair of entities with its distinct facts (``GraphView.distinct_facts``:
+    a mutual fact stated from both sides is one fact); a fact of an entity with itself is no link."""
+    links: dict[tuple[str, str], Link] = {}
+    for fact in view.distinct_facts():
+        if fact.subject == fact.object or style_name(fact) not in EDGE_STYLES:
             continue
-        source, target = sorted((fact.subject, fact.object)) if fact.symmetric else (fact.subject, fact.object)
-        for item in fact.evidence:
-            edge = edges.setdefault((name, source, fact.predicate, target), Edge(name, source, target, item.label))
-            edge.labels.add(item.label)
-            edge.evidence.add(_edge_evidence(item))
-    return [edges[key] for key in sorted(edges)]
-
-
-def _edge_evidence(item: FactEvidence) -> EdgeEvidence:
-    text = " ".join(item.sentence.split())
-    if len(text) > MAX_EVIDENCE_CHARS:
-        text = text[: MAX_EVIDENCE_CHARS - 1].rstrip() + "…"
-    score = item.confidence if item.confidence is not None else -1.0
-    confidence = str(item.confidence) if item.confidence is not None else None
-    # Strongest evidence first, then a stable order for byte-identical output.
-    return EdgeEvidence((-score, item.files, text, item.label), text, item.files, confidence, item.label)
+        pair = tuple(sorted((fact.subject, fact.object)))
+        links.setdefault(pair, Link(*pair)).facts.append(fact)
+    for link in links.values():
+        directions = {(f.subject, f.object) for f in link.facts if not f.symmetric}
+        if len(directions) == 1:
+            link.source, link.target = next(iter(directions))
+    return [links[pair] for pair in sorted(links)]
 
 
 # --- choosing what to draw ---------------------------------------------------------------
@@ -195,9 +221,9 @@ def parse_types(values: Iterable[str]) -> frozenset[str]:
 
 
 def select(
-    entities: dict[str, Entity], edges: list[Edge], selection: Selection
-) -> tuple[dict[str, Entity], list[Edge], str | None]:
-    """Keep the entities of the chosen types and, with a focus, those within ``depth`` relations of it."""
+    entities: dict[str, Entity], links: list[Link], selection: Selection
+) -> tuple[dict[str, Entity], list[Link], str | None]:
+    """Keep the entities of the chosen types and, with a focus, those within ``depth`` links of it."""
     if selection.types is not None:
         entities = {iri: e for iri, e in entities.items() if e.kind in selection.types}
     focus = None
@@ -208,11 +234,11 @@ def select(
         focus = centre.iri
         g = nx.Graph()
         g.add_nodes_from(entities)
-        g.add_edges_from((f.source, f.target) for f in edges if f.source in entities and f.target in entities)
+        g.add_edges_from((f.source, f.target) for f in links if f.source in entities and f.target in entities)
         near = nx.single_source_shortest_path_length(g, focus, cutoff=max(0, selection.depth))
         entities = {iri: e for iri, e in entities.items() if iri in near}
-    edges = [f for f in edges if f.source in entities and f.target in entities]
-    return entities, edges, focus
+    links = [f for f in links if f.source in entities and f.target in entities]
+    return entities, links, focus
 
 
 def describe(selection: Selection, entities: dict[str, Entity], focus: str | None) -> str:
@@ -228,53 +254,65 @@ def describe(selection: Selection, entities: dict[str, Entity], focus: str | Non
 # --- building the network ----------------------------------------------------------------
 
 
-def degrees(entities: Iterable[str], edges: Iterable[Edge]) -> dict[str, int]:
-    """Number of drawn edges at each node."""
+def degrees(entities: Iterable[str], links: Iterable[Link]) -> dict[str, int]:
+    """Number of drawn links at each node."""
     g = nx.MultiGraph()
     g.add_nodes_from(entities)
-    g.add_edges_from((f.source, f.target) for f in edges)
+    g.add_edges_from((f.source, f.target) for f in links)
     return dict(g.degree())
 
 
-def centrality(entities: Iterable[str], edges: Iterable[Edge]) -> dict[str, float]:
+def centrality(entities: Iterable[str], links: Iterable[Link]) -> dict[str, float]:
     """Betweenness centrality; sampled (seeded, so stable) on large graphs."""
     g = nx.Graph()
     g.add_nodes_from(sorted(entities))
-    g.add_edges_from(sorted({(f.source, f.target) for f in edges}))
+    g.add_edges_from(sorted({(f.source, f.target) for f in links}))
     k = CENTRALITY_SAMPLE if len(g) > CENTRALITY_SAMPLE else None
     return nx.betweenness_centrality(g, k=k, seed=42)
 
 
-def node_sizes(entities: dict[str, Entity], edges: list[Edge], size_by: str) -> dict[str, int]:
-    degree = degrees(entities, edges)
+def node_sizes(entities: dict[str, Entity], links: list[Link], size_by: str) -> dict[str, int]:
+    degree = degrees(entities, links)
     if size_by == "degree":
         return {iri: 10 + round(6 * math.sqrt(degree[iri])) for iri in entities}
     if size_by != "centrality":
         raise InputError(f"unknown node size measure {size_by!r} (use {' or '.join(SIZE_MEASURES)})")
-    scores = centrality(entities, edges)
+    scores = centrality(entities, links)
     top = max(scores.values(), default=0.0) or 1.0
     return {iri: 10 + round(40 * math.sqrt(scores[iri] / top)) for iri in entities}
 
 
 def network_data(
-    entities: dict[str, Entity], edges: list[Edge], *, size_by: str = "degree", focus: str | None = None
+    entities: dict[str, Entity], links: list[Link], *, size_by: str = "degree", focus: str | None = None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The vis-network node and edge records; ``kind`` and ``family`` drive the page's filters."""
-    degree = degrees(entities, edges)
-    sizes = node_sizes(entities, edges, size_by)
+    """The vis-network node and edge records; ``kind``, ``families`` and ``isolated`` drive the
+    page's filters; an entity in no drawn fact starts hidden (``isolated``)."""
+    degree = degrees(entities, links)
+    facts_at: dict[str, int] = {iri: 0 for iri in entities}
+    for link in links:
+        for fact in link.facts:
+            facts_at[fact.subject] += 1
+            facts_at[fact.object] += 1
+    sizes = node_sizes(entities, links, size_by)
     nodes = []
     for iri in sorted(entities):
         entity = entities[iri]
         node: dict[str, Any] = {
             "id": iri,
             "label": entity.label,
-            "title": node_tooltip(entity, degree[iri]),
+            "title": node_tooltip(entity, facts_at[iri], degree[iri]),
             "color": NODE_COLOURS[entity.kind],
             "size": sizes[iri],
             "kind": entity.kind,
+            "articles": entity.articles,
         }
         if entity.aliases:
             node["aliases"] = list(entity.aliases)
+        if entity.wikidata:
+            node["wikidata"] = list(entity.wikidata)
+        if degree[iri] == 0 and iri != focus:
+            node["isolated"] = True
+            node["hidden"] = True
         if iri == focus:
             node["borderWidth"] = 4
             ring = {"background": NODE_COLOURS[entity.kind], "border": "#222222"}
@@ -282,22 +320,30 @@ def network_data(
         nodes.append(node)
     labels = {iri: e.label for iri, e in entities.items()}
     records = []
-    for number, edge in enumerate(edges, start=1):
-        style = EDGE_STYLES[edge.family]
+    number = 0
+    for index, link in enumerate(links, start=1):
+        style = EDGE_STYLES[link.families[0]]
+        directed = {(f.subject, f.object) for f in link.facts if not f.symmetric}
         records.append(
             {
-                "id": f"e{number}",
-                "from": edge.source,
-                "to": edge.target,
-                "label": edge.edge_label(),
-                "title": edge_tooltip(edge, labels),
-                "family": edge.family,
+                "id": f"e{index}",
+                "from": link.source,
+                "to": link.target,
+                "label": link.edge_label(),
+                "title": link_tooltip(link, labels),
+                "family": link.families[0],
+                "families": link.families,
+                "facts": list(range(number, number + len(link.facts))),
                 "color": {"color": style.colour, "highlight": style.colour, "hover": style.colour},
                 "dashes": style.dashed,
-                "arrows": {"to": {"enabled": style.arrow}},
-                "width": min(6, 1 + len(edge.evidence)),
+                "arrows": {
+                    "to": {"enabled": (link.source, link.target) in directed},
+                    "from": {"enabled": (link.target, link.source) in directed},
+                },
+                "width": min(6, 1 + link.evidence),
             }
         )
+        number += len(link.facts)
     return nodes, records
 
 
@@ -305,7 +351,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def node_tooltip(entity: Entity, degree: int) -> str:
+def node_tooltip(entity: Entity, facts: int, links: int) -> str:
     """Plain text: vis-network shows a string title with innerText."""
     lines = [f"{entity.kind}: {entity.label}"]
     if entity.aliases:
@@ -313,26 +359,62 @@ def node_tooltip(entity: Entity, degree: int) -> str:
     if entity.wikidata:
         lines.append("Wikidata: " + ", ".join(entity.wikidata))
     lines.append(f"Mentioned in {_plural(entity.articles, 'article')}")
-    lines.append(f"Relations shown: {degree}")
+    lines.append(f"{_plural(facts, 'fact')} with {_plural(links, 'entity')}; click for details")
     return "\n".join(lines)
 
 
-def edge_tooltip(edge: Edge, labels: dict[str, str]) -> str:
-    """Plain text, like node_tooltip; lists the strongest evidence first."""
-    arrow = "→" if EDGE_STYLES[edge.family].arrow else "—"
-    evidence = sorted(edge.evidence)
-    several = len(edge.labels) > 1
-    lines = [
-        " / ".join(sorted(edge.labels)) if several else edge.label,
-        f"{labels[edge.source]} {arrow} {labels[edge.target]}",
-        f"{EDGE_STYLES[edge.family].legend}; {_plural(len(evidence), 'evidence sentence')}:",
-    ]
-    for item in evidence[:MAX_EVIDENCE]:
-        source = ", ".join(item.files) or "unknown source"
-        confidence = item.confidence if item.confidence is not None else "?"
-        lines.append(f"• “{item.text}”")
-        role = f"{item.label} · " if several and item.label else ""
-        lines.append(f"   {role}{source} · confidence {confidence}")
-    if len(evidence) > MAX_EVIDENCE:
-        lines.append(f"+{len(evidence) - MAX_EVIDENCE} more")
+def arrow(fact: Fact) -> str:
+    return "—" if fact.symmetric else "→"
+
+
+def link_tooltip(link: Link, labels: dict[str, str]) -> str:
+    """Plain text, like node_tooltip: each fact of the link with its strongest evidence."""
+    lines = [f"{labels[link.source]} — {labels[link.target]}: {_plural(len(link.facts), 'fact')}"]
+    for fact in link.facts:
+        what = " / ".join(fact_labels(fact))
+        lines.append(f"{labels[fact.subject]} {arrow(fact)} {labels[fact.object]}: {what}")
+        if fact.evidence:
+            best = fact.evidence[0]
+            lines.append(f"   “{_short(best.sentence)}”")
+            count = _plural(len(fact.evidence), "evidence sentence")
+            lines.append(f"   {', '.join(best.files) or 'unknown source'} · {count}")
     return "\n".join(lines)
+
+
+def _short(sentence: str, limit: int = MAX_EVIDENCE_CHARS) -> str:
+    text = " ".join(sentence.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def fact_records(links: list[Link], entities: dict[str, Entity], articles: dict[str, ArticleInfo]) -> list[dict]:
+    """The facts of the drawn links, in the order of the edges' ``facts`` indices: what the
+    details panel lists (grouped by relation) for a node or a link."""
+    records = []
+    for link in links:
+        for fact in link.facts:
+            sources = sorted({a for e in fact.evidence for a in e.articles})
+            names = [_short(articles[a].name if a in articles else a, MAX_ARTICLE_CHARS) for a in sources]
+            records.append(
+                {
+                    "s": fact.subject,
+                    "o": fact.object,
+                    "relation": fact.label,
+                    "family": style_name(fact),
+                    "symmetric": fact.symmetric,
+                    "labels": fact_labels(fact),
+                    "evidence": len(fact.evidence),
+                    "articles": names,
+                    "sentences": [
+                        {
+                            "text": _short(e.sentence),
+                            "files": list(e.files),
+                            "label": e.label,
+                            "confidence": e.confidence,
+                        }
+                        for e in fact.evidence[:MAX_EVIDENCE]
+                    ],
+                }
+            )
+    return records

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from .errors import InputError
@@ -81,6 +81,40 @@ class Fact:
     evidence: tuple[Evidence, ...] = ()  # strongest first
 
 
+def fact_key(fact: Fact) -> tuple[str, str, str]:
+    """(predicate, subject, object); a symmetric fact's ends in IRI order, so that one stated
+    from both sides has one key."""
+    if fact.symmetric:
+        first, second = sorted((fact.subject, fact.object))
+        return fact.predicate, first, second
+    return fact.predicate, fact.subject, fact.object
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The numbers every view of a graph reports (README, "Words and numbers").
+
+    entity: a person, organisation or country; fact: a distinct statement (subject, relation,
+    object) between two entities, a mutual policy stated from both sides being one fact;
+    relation: what a fact says (``holds role in``, ``tariff``, ``part of``); link: a pair of
+    entities joined by one or more facts, drawn as one line on the page.
+    """
+
+    entities: int
+    facts: int
+    links: int
+    isolated: int  # entities in no fact
+    by_family: Mapping[str, int]  # facts by relation family, in registry order
+
+    def line(self) -> str:
+        """One line that the build summary, ``kg stats``, the page and the notebook share."""
+        parts = ", ".join(f"{n} {family.replace('_', ' ')}" for family, n in self.by_family.items())
+        return (
+            f"{self.entities} entities, {self.facts} facts ({parts}) on {self.links} links; "
+            f"{self.isolated} entities in no fact"
+        )
+
+
 @dataclass(frozen=True)
 class GraphView:
     entities: Mapping[str, Entity]  # by IRI, in IRI order
@@ -89,6 +123,35 @@ class GraphView:
     def entity_facts(self) -> list[Fact]:
         """The facts whose two ends are entities."""
         return [f for f in self.facts if f.subject in self.entities and f.object in self.entities]
+
+    def distinct_facts(self) -> list[Fact]:
+        """The facts between entities, a symmetric fact stated from both sides merged into one
+        (its ends in IRI order, the evidence of both), in :func:`fact_key` order."""
+        merged: dict[tuple[str, str, str], Fact] = {}
+        for fact in self.entity_facts():
+            key = fact_key(fact)
+            if key in merged:
+                evidence = tuple(sorted({*merged[key].evidence, *fact.evidence}, key=lambda e: e.sort_key))
+                fact = merged[key]
+                merged[key] = Fact(
+                    fact.family, fact.relation, fact.predicate, fact.label, fact.symmetric, *key[1:], evidence
+                )
+            elif fact.symmetric and (fact.subject, fact.object) != key[1:]:
+                merged[key] = Fact(
+                    fact.family, fact.relation, fact.predicate, fact.label, True, *key[1:], fact.evidence
+                )
+            else:
+                merged[key] = fact
+        return [merged[key] for key in sorted(merged)]
+
+    def counts(self) -> Counts:
+        facts = self.distinct_facts()
+        pairs = {tuple(sorted((f.subject, f.object))) for f in facts}
+        linked = {iri for pair in pairs for iri in pair}
+        by_family = {fam.name: sum(1 for f in facts if f.family == fam.name) for fam in families()}
+        for f in facts:
+            by_family.setdefault(f.family, sum(1 for g in facts if g.family == f.family))
+        return Counts(len(self.entities), len(facts), len(pairs), len(set(self.entities) - linked), by_family)
 
     def find_entity(self, name: str, option: str | None = None) -> Entity:
         return find_entity(self.entities, name, option)
@@ -284,3 +347,27 @@ def _concept_label(graph: Graph, concept: Node) -> str:
     if labels:
         return labels[0][1]
     return first_text(graph, concept, SKOS.notation) or local_name(concept)
+
+
+# --- articles -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    iri: str
+    title: str  # dcterms:title, or "" when the graph has none
+    files: tuple[str, ...]  # its source files
+
+    @property
+    def name(self) -> str:
+        """How a reader names it: the headline, else the first source file, else the IRI's end."""
+        return self.title or (self.files[0] if self.files else local_name(self.iri))
+
+
+def read_articles(graph: Graph) -> dict[str, ArticleInfo]:
+    """Every ``ng:Article`` by IRI, with its title and source files."""
+    return {
+        str(a): ArticleInfo(str(a), first_text(graph, a, DCTERMS.title) or "", tuple(texts(graph, a, NG.sourceFile)))
+        for a in sorted(graph.subjects(RDF.type, NG.Article))
+        if isinstance(a, URIRef)
+    }

@@ -48,9 +48,9 @@ def vis_options(node_count: int) -> dict[str, Any]:
         # out so far that labels vanish.
         solver = "forceAtlas2Based"
         forces: dict[str, Any] = {
-            "gravitationalConstant": -60,
+            "gravitationalConstant": -90,
             "centralGravity": 0.015,
-            "springLength": 110,
+            "springLength": 150,
             "springConstant": 0.08,
             "damping": 0.4,
             "avoidOverlap": 0.3,
@@ -139,8 +139,13 @@ def render_page(
     focus: str | None = None,
     size_by: str = "degree",
     edge_styles: Mapping[str, Any],
+    facts: list[dict[str, Any]] | None = None,
+    counts: Any = None,
 ) -> str:
-    """The page: ``edge_styles`` are the legend's relation styles, by the edges' ``family``."""
+    """The page: ``edge_styles`` are the legend's relation styles, by the edges' ``family``;
+    ``facts`` the records the details panel lists (edges name them by index in ``facts``);
+    ``counts`` a :class:`kg.graphview.Counts` of what is drawn."""
+    isolated = sum(1 for n in nodes if n.get("isolated"))
     return page_template().render(
         title=title,
         subtitle=subtitle,
@@ -151,10 +156,15 @@ def render_page(
         size_note=SIZE_NOTES[size_by],
         node_count=len(nodes),
         edge_count=len(edges),
+        fact_count=counts.facts if counts is not None else None,
+        isolated_count=isolated,
+        summary=counts.line() if counts is not None else "",
         nodes_json=script_json(nodes),
+        facts_json=script_json(facts or []),
         edges_json=script_json(edges),
         options_json=script_json(vis_options(len(nodes))),
         focus_json=script_json(focus),
         page_css=Markup(template_text("graph.css")),
         page_script=Markup(template_text("graph.js")),
+        details_script=Markup(template_text("details.js")),
     )

@@ -2,11 +2,10 @@
   "use strict";
   var body = document.body;
   var statusLine = document.getElementById("status");
-  var details = document.getElementById("details");
   var shown = document.getElementById("shown");
   var search = document.getElementById("search");
   var searchInfo = document.getElementById("search-info");
-  var detailsHint = details.textContent;
+  var showIsolated = document.getElementById("show-isolated");
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
@@ -17,6 +16,7 @@
     body.setAttribute("data-layout", "settled");
     performance.mark("newsgraph-settled");
     statusLine.textContent = "";
+    legibleLabels();
     network.once("afterDrawing", function () {
       performance.mark("newsgraph-drawn");
       body.setAttribute("data-drawn", "true");
@@ -32,13 +32,32 @@
   network.once("stabilized", settle);
   if (nodes.length === 0) { settle(); }
 
-  function showDetails(item) {
-    details.textContent = item ? item.title : detailsHint;
+  // Labels readable at the first, fitted view: about 15 px on screen for nodes, 13 px for
+  // links, whatever the zoom the fit chose (within bounds, so zooming in stays sensible).
+  function legibleLabels() {
+    var scale = network.getScale() || 1;
+    var nodeFont = Math.min(64, Math.max(14, Math.ceil(15 / scale)));
+    var edgeFont = Math.min(52, Math.max(11, Math.ceil(13 / scale)));
+    network.setOptions({nodes: {font: {size: nodeFont}}, edges: {font: {size: edgeFont}}});
+    body.setAttribute("data-node-font", String(nodeFont));
+    body.setAttribute("data-edge-font", String(edgeFont));
   }
+
+  function showDetails(item) { detailsPanel.show(item, Boolean(item && item.from !== undefined)); }
   network.on("click", function (params) {
     if (params.nodes.length) { showDetails(nodes.get(params.nodes[0])); }
     else if (params.edges.length) { showDetails(edges.get(params.edges[0])); }
     else { showDetails(null); }
+  });
+  // Step to a counterpart named in the details panel.
+  detailsPanel.panel.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!target || !target.classList || !target.classList.contains("step")) { return; }
+    var id = target.getAttribute("data-id");
+    var node = nodes.get(id);
+    if (!node) { return; }
+    if (node.hidden) { nodes.update({id: id, hidden: false}); }
+    goTo(id);
   });
 
   var kindBoxes = Array.prototype.slice.call(document.querySelectorAll("input[data-kind]"));
@@ -49,23 +68,26 @@
     kindBoxes.forEach(function (box) { kinds[box.getAttribute("data-kind")] = box.checked; });
     familyBoxes.forEach(function (box) { families[box.getAttribute("data-family")] = box.checked; });
     nodes.forEach(function (node) {
-      var hide = !kinds[node.kind];
+      var hide = !kinds[node.kind] || (Boolean(node.isolated) && !showIsolated.checked);
       hiddenNode[node.id] = hide;
       if (!hide) { nodesShown += 1; }
       if (Boolean(node.hidden) !== hide) { nodeChanges.push({id: node.id, hidden: hide}); }
     });
     edges.forEach(function (edge) {
-      var hide = !families[edge.family] || hiddenNode[edge.from] || hiddenNode[edge.to];
+      var hide = !edge.families.some(function (name) { return families[name]; }) ||
+        hiddenNode[edge.from] || hiddenNode[edge.to];
       if (!hide) { edgesShown += 1; }
       if (Boolean(edge.hidden) !== hide) { edgeChanges.push({id: edge.id, hidden: hide}); }
     });
     nodes.update(nodeChanges);
     edges.update(edgeChanges);
     shown.textContent = "Showing " + nodesShown + " of " + nodes.length + " entities, " +
-      edgesShown + " of " + edges.length + " relations.";
+      edgesShown + " of " + edges.length + " links.";
     if (search.value) { runSearch(); }
   }
-  kindBoxes.concat(familyBoxes).forEach(function (box) { box.addEventListener("change", applyFilters); });
+  kindBoxes.concat(familyBoxes, [showIsolated]).forEach(function (box) {
+    box.addEventListener("change", applyFilters);
+  });
 
   var matches = [], current = -1;
   function words(node) { return [node.label].concat(node.aliases || []).join("\n").toLowerCase(); }

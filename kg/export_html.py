@@ -244,7 +244,7 @@ def select(
 def describe(selection: Selection, entities: dict[str, Entity], focus: str | None) -> str:
     parts = []
     if focus is not None:
-        steps = _plural(selection.depth, "relation")
+        steps = _plural(selection.depth, "link")
         parts.append(f"around {entities[focus].label} (up to {steps} away)")
     if selection.types is not None:
         parts.append("types: " + ", ".join(kind for kind, _cls in ENTITY_TYPES if kind in selection.types))

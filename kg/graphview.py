@@ -109,9 +109,12 @@ class Counts:
     def line(self) -> str:
         """One line that the build summary, ``kg stats``, the page and the notebook share."""
         parts = ", ".join(f"{n} {family.replace('_', ' ')}" for family, n in self.by_family.items())
+        def plural(n: int, word: str, many: str) -> str:
+            return f"{n} {word if n == 1 else many}"
+
         return (
-            f"{self.entities} entities, {self.facts} facts ({parts}) on {self.links} links; "
-            f"{self.isolated} entities in no fact"
+            f"{plural(self.entities, 'entity', 'entities')}, {plural(self.facts, 'fact', 'facts')} ({parts}) "
+            f"on {plural(self.links, 'link', 'links')}; {plural(self.isolated, 'entity', 'entities')} in no fact"
         )
 
 

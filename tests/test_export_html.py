@@ -213,9 +213,11 @@ def build_graph() -> Graph:
 
 
 EXPECTED_NODES = 9
-# hegseth-dod (stated twice), rubio-state, evil-nato; tariff, alliance (stated from both
+# facts: hegseth-dod (stated twice), rubio-state, evil-nato; tariff, alliance (stated from both
 # sides), free trade agreement, defence spending demand
-EXPECTED_EDGES = 7
+EXPECTED_FACTS = 7
+# links: US-Canada carries the alliance and the free trade agreement
+EXPECTED_EDGES = 6
 
 
 def dataset(page: str, name: str) -> list[dict]:
@@ -234,8 +236,16 @@ def without_vis_assets(page: str) -> str:
 
 
 def edge_labelled(edges: list[dict], label: str) -> dict:
-    (edge,) = [e for e in edges if e["label"] == label]
+    """The link whose label lists ``label`` (one relation a line)."""
+    (edge,) = [e for e in edges if label in e["label"].split("\n")]
     return edge
+
+
+def facts_of(page: str) -> list[dict]:
+    marker = "var facts = "
+    start = page.index(marker) + len(marker)
+    value, _end = json.JSONDecoder().raw_decode(page, start)
+    return value
 
 
 @pytest.fixture
@@ -278,7 +288,7 @@ def test_export_html_colours_nodes_by_most_specific_type(page: str) -> None:
 
 def test_export_html_sizes_nodes_by_degree(page: str) -> None:
     sizes = {n["label"]: n["size"] for n in dataset(page, "nodes")}
-    assert sizes["United States"] > sizes["Canada"] > sizes["Pete Hegseth"]
+    assert sizes["United States"] > sizes["Canada"] == sizes["Pete Hegseth"]  # 3 links, 1, 1
 
 
 def test_export_html_node_tooltip_is_plain_text(page: str) -> None:
@@ -289,7 +299,7 @@ def test_export_html_node_tooltip_is_plain_text(page: str) -> None:
         "Also known as: Hegseth",
         "Wikidata: Q7171592",
         "Mentioned in 2 articles",
-        "Relations shown: 1",
+        "1 fact with 1 entity; click for details",
     ]
     assert "Wikidata" not in nodes["China"]["title"]
     assert "Mentioned in 1 article\n" in nodes["China"]["title"]
@@ -318,7 +328,8 @@ def test_export_html_legend_present(page: str) -> None:
         assert kind in legend and colour in legend
     for style in EDGE_STYLES.values():
         assert style.colour in legend
-    assert legend.count("stroke-dasharray") == 1
+    assert legend.count("stroke-dasharray") == 2  # role and part of
+    assert 'id="show-isolated"' in legend and "Show the 0 entities in no fact" in legend
 
 
 def test_export_html_loads_nothing_from_network(page: str) -> None:
@@ -366,21 +377,18 @@ def test_export_html_merges_evidence_for_repeated_fact(page: str) -> None:
     edges = dataset(page, "edges")
     role = edge_labelled(edges, "Secretary of Defense")
     lines = role["title"].splitlines()
-    assert lines[:3] == [
-        "Secretary of Defense",
-        "Pete Hegseth → United States Department of Defense",
-        "Role (person → organisation); 2 evidence sentences:",
+    assert lines == [
+        "Pete Hegseth — United States Department of Defense: 1 fact",
+        "Pete Hegseth → United States Department of Defense: Secretary of Defense",
+        "   “Defense Secretary Pete Hegseth spoke.”",  # strongest first
+        "   2025/a1.txt · 2 evidence sentences",
     ]
-    # strongest first, each with the article's source files and confidence
-    assert lines[3:] == [
-        "• “Defense Secretary Pete Hegseth spoke.”",
-        "   2025/a1.txt · confidence 0.9",
-        "• “Hegseth, the defense secretary, left.”",
-        "   2025/a2.txt, mirror/a2.txt · confidence 0.7",
-    ]
+    (fact,) = [facts_of(page)[i] for i in role["facts"]]
+    assert fact["evidence"] == 2 and fact["articles"] == ["Article a1", "Article a2"]
+    assert [x["files"] for x in fact["sentences"]] == [["2025/a1.txt"], ["2025/a2.txt", "mirror/a2.txt"]]
     alliance = edge_labelled(edges, "Alliance")
-    assert "2 evidence sentences" in alliance["title"]
-    assert "Canada — United States" in alliance["title"]
+    assert "Canada — United States: 2 facts" in alliance["title"]
+    assert "2 evidence sentences" in alliance["title"]  # stated from both sides: one fact
 
 
 def test_export_html_caps_evidence_list(graph: Graph, tmp_path: Path) -> None:
@@ -393,16 +401,17 @@ def test_export_html_caps_evidence_list(graph: Graph, tmp_path: Path) -> None:
         b.policy(us, "tariff", china, article, f"Tariff sentence {i}.", "0.5")
     out = tmp_path / "network.html"
     write_html(graph, out)
-    edges = dataset(out.read_text(encoding="utf-8"), "edges")
+    page = out.read_text(encoding="utf-8")
+    edges = dataset(page, "edges")
     assert len(edges) == EXPECTED_EDGES
-    title = edge_labelled(edges, "Tariff")["title"]
-    assert "7 evidence sentences" in title
-    assert title.count("• ") == 5
-    assert title.endswith("\n+2 more")
-    assert "imposed tariffs on China" in title  # confidence 0.8 sorts before 0.5
+    tariff = edge_labelled(edges, "Tariff")
+    assert "7 evidence sentences" in tariff["title"]
+    assert "imposed tariffs on China" in tariff["title"]  # confidence 0.8 sorts before 0.5
+    (fact,) = [facts_of(page)[i] for i in tariff["facts"]]
+    assert fact["evidence"] == 7 and len(fact["sentences"]) == 5 and len(fact["articles"]) == 7
 
 
-# --- one edge per distinct direct fact ----------------------------------------------------
+# --- one link per pair of entities, listing its facts --------------------------------------
 
 
 def test_export_html_two_roles_in_one_body_are_one_edge(graph: Graph, tmp_path: Path) -> None:
@@ -414,14 +423,46 @@ def test_export_html_two_roles_in_one_body_are_one_edge(graph: Graph, tmp_path: 
     b.role(hegseth, dod, "Secretary of War", NG.current, article, "Secretary of War Pete Hegseth.", "0.95")
     out = tmp_path / "network.html"
     write_html(graph, out)
-    edges = dataset(out.read_text(encoding="utf-8"), "edges")
+    page = out.read_text(encoding="utf-8")
+    edges = dataset(page, "edges")
     assert len(edges) == EXPECTED_EDGES  # still one ng:holdsRoleIn triple
     (edge,) = [e for e in edges if e["from"] == str(hegseth)]
-    assert edge["label"] == "Secretary of War / Secretary of Defense"  # strongest evidence first
-    lines = edge["title"].splitlines()
-    assert lines[0] == "Secretary of Defense / Secretary of War"
-    assert "3 evidence sentences:" in lines[2]
-    assert lines[4] == "   Secretary of War · 2025/war.txt · confidence 0.95"
+    assert edge["label"] == "Secretary of War\nSecretary of Defense"  # strongest evidence first
+    (fact,) = [facts_of(page)[i] for i in edge["facts"]]
+    assert fact["labels"] == ["Secretary of War", "Secretary of Defense"] and fact["evidence"] == 3
+    assert fact["relation"] == "holds role in"
+
+
+def test_export_html_parallel_facts_are_one_link_listing_its_relations(page: str) -> None:
+    edges = dataset(page, "edges")
+    us, canada = str(entity_iri("country", "United States")), str(entity_iri("country", "Canada"))
+    (link,) = [e for e in edges if {e["from"], e["to"]} == {us, canada}]
+    assert link["label"].split("\n") == ["Alliance", "Free trade agreement"]
+    assert link["families"] == ["mutual"] and link["arrows"]["to"]["enabled"] is False
+    facts = facts_of(page)
+    assert sorted(facts[i]["relation"] for i in link["facts"]) == ["alliance", "trade"]
+    assert len(facts) == EXPECTED_FACTS
+
+
+def test_export_html_part_of_is_drawn_and_isolated_start_hidden(graph: Graph, tmp_path: Path) -> None:
+    b = GraphBuilder()
+    b.g = graph
+    dod = entity_iri("organization", "United States Department of Defense")
+    us = entity_iri("country", "United States")
+    graph.add((dod, DCTERMS.isPartOf, us))
+    loner = b.entity("person", "Nobody Atall")
+    out = tmp_path / "network.html"
+    write_html(graph, out)
+    page = out.read_text(encoding="utf-8")
+    edges = dataset(page, "edges")
+    (part,) = [e for e in edges if e["from"] == str(dod) and e["to"] == str(us)]
+    assert part["label"] == "part of" and part["families"] == ["part_of"]
+    assert part["arrows"]["to"]["enabled"] is True and part["dashes"] is True
+    nodes = {n["id"]: n for n in dataset(page, "nodes")}
+    assert nodes[str(loner)]["hidden"] is True and nodes[str(loner)]["isolated"] is True
+    assert not any(n.get("hidden") for iri, n in nodes.items() if iri != str(loner))
+    assert "Show the 1 entities in no fact" in page
+    assert "10 entities, 8 facts (3 role, 4 policy, 1 part of) on 7 links; 1 entity in no fact" in page
 
 
 def test_export_html_narrower_policy_shares_the_edge_of_its_direct_property(graph: Graph, tmp_path: Path) -> None:
@@ -436,7 +477,7 @@ def test_export_html_narrower_policy_shares_the_edge_of_its_direct_property(grap
     edges = dataset(out.read_text(encoding="utf-8"), "edges")
     assert len(edges) == EXPECTED_EDGES
     (edge,) = [e for e in edges if e["to"] == str(china)]
-    assert edge["label"] == "Tariff / Reciprocal tariff"
+    assert edge["label"] == "Tariff\nReciprocal tariff"
 
 
 # --- choosing what to draw ----------------------------------------------------------------
@@ -451,8 +492,8 @@ def test_export_html_focus_keeps_the_neighbourhood(graph: Graph, tmp_path: Path)
     counts = write_html(graph, out, selection=Selection(focus="canada", depth=1))
     page = out.read_text(encoding="utf-8")
     assert ids(page) == {str(entity_iri("country", n)) for n in ("Canada", "United States")}
-    assert counts == (2, 2)  # alliance, free trade agreement
-    assert "around Canada (up to 1 relation away)" in page
+    assert counts == (2, 1)  # one link: alliance and free trade agreement
+    assert "around Canada (up to 1 link away)" in page
     assert "var focusId = " + json.dumps(str(entity_iri("country", "Canada"))) in page
     write_html(graph, out, selection=Selection(focus="Canada", depth=2))
     # two steps: through the United States to China and NATO
@@ -474,7 +515,7 @@ def test_export_html_types_filter_entities_and_their_edges(graph: Graph, tmp_pat
     write_html(graph, out, selection=Selection(types=parse_types(["country"])))
     nodes, edges = dataset(out.read_text(encoding="utf-8"), "nodes"), dataset(out.read_text(encoding="utf-8"), "edges")
     assert {n["kind"] for n in nodes} == {"Country"} and len(nodes) == 3
-    assert {e["family"] for e in edges} == {"policy", "mutual"} and len(edges) == 3
+    assert {e["family"] for e in edges} == {"policy", "mutual"} and len(edges) == 2
     assert parse_types(["Person,organisations", "countries"]) == {"Person", "Organization", "Country"}
 
 
@@ -532,7 +573,7 @@ def test_export_html_large_graphs_settle_faster() -> None:
 def test_export_html_empty_graph_is_a_page(tmp_path: Path) -> None:
     out = tmp_path / "empty.html"
     assert write_html(Graph(), out) == (0, 0)
-    assert "0 entities, 0 relations." in out.read_text(encoding="utf-8")
+    assert "0 entities, 0 links." in out.read_text(encoding="utf-8")
 
 
 # --- kg viz: any serialisation, the same page ---------------------------------------------

@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+# setuptools notes that an editable install of a package with a mapped folder (ontology/ ->
+# kg/ontology) resolves through its import finder; that is expected here, so the note is hidden.
+QUIET_BUILD := PYTHONWARNINGS="ignore:Editable installation."
 
 .PHONY: demo test lint clean
 
@@ -13,11 +16,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(QUIET_BUILD) $(BIN)/pip install --quiet -e .
 	touch $@
 
 $(DEV_STAMP): pyproject.toml $(STAMP)
-	$(BIN)/pip install --quiet -e '.[dev,notebook]'
+	$(QUIET_BUILD) $(BIN)/pip install --quiet -e '.[dev,notebook]'
 	touch $@
 
 demo: $(STAMP)

@@ -116,11 +116,12 @@ def build(
     for notice in result.notices:
         click.echo(f"kg: {'skipped' if notice.skipped else 'warning'}: {notice.name}: {notice.reason}", err=True)
     if not quiet:
-        kb = result.knowledge
+        from .graphview import read_graph_view
+
+        counts = read_graph_view(result.graph).counts()  # the words and numbers of kg stats and the page
         click.echo(
-            f"{len(kb.articles)} articles, {len(kb.entities)} entities, {len(kb.roles)} role facts, "
-            f"{len(kb.policies)} policy facts ({result.parsed} articles parsed, {result.cached} from the cache) "
-            f"-> {', '.join(str(path) for path in result.outputs.values())}"
+            f"{len(result.knowledge.articles)} articles: {counts.line()} ({result.parsed} articles parsed, "
+            f"{result.cached} from the cache) -> {', '.join(str(path) for path in result.outputs.values())}"
         )
     sys.exit(1 if skipped else 0)
 
@@ -206,7 +207,7 @@ def stats(graph: Path, top: int) -> None:
     """Counts by type and relation family, the most central entities and the communities of GRAPH.
 
     Centrality and communities (Louvain, fixed seed) come from networkx, on the graph of
-    entities linked by direct facts.
+    entities joined by facts (see "Words and numbers" in the README).
 
     \b
     Example:

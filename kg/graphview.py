@@ -109,6 +109,7 @@ class Counts:
     def line(self) -> str:
         """One line that the build summary, ``kg stats``, the page and the notebook share."""
         parts = ", ".join(f"{n} {family.replace('_', ' ')}" for family, n in self.by_family.items())
+
         def plural(n: int, word: str, many: str) -> str:
             return f"{n} {word if n == 1 else many}"
 

@@ -109,7 +109,7 @@ def page_template() -> Template:
 
 
 SIZE_NOTES = {
-    "degree": "number of relations shown",
+    "degree": "number of links (entities it shares a fact with)",
     "centrality": "betweenness centrality (how often an entity lies between others)",
 }
 

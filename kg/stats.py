@@ -16,7 +16,7 @@ import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from .graphview import Fact, GraphView, local_name, read_graph_view
+from .graphview import Counts, Fact, GraphView, local_name, read_graph_view
 from .namespaces import NG
 from .registry import families
 
@@ -34,6 +34,7 @@ class GraphStats:
     entities: int = 0
     facts: int = 0
     components: int = 0
+    counts: Counts | None = None  # the shared line of the build summary, the page and the notebook
 
 
 @dataclass
@@ -44,11 +45,12 @@ class Hop:
 
 
 def entity_graph(view: GraphView) -> nx.Graph:
-    """Undirected entity graph: one edge per linked pair, ``facts`` listing the direct facts."""
+    """Undirected entity graph: one edge per link (a pair of entities joined by facts), ``facts``
+    listing its distinct facts (``GraphView.distinct_facts``) and ``weight`` their number."""
     g = nx.Graph()
     for iri, entity in view.entities.items():
         g.add_node(iri, label=entity.label, type=entity.kind)
-    for fact in view.entity_facts():
+    for fact in view.distinct_facts():
         if fact.subject != fact.object:
             if g.has_edge(fact.subject, fact.object):
                 g.edges[fact.subject, fact.object]["facts"].append(fact)
@@ -61,7 +63,7 @@ def entity_graph(view: GraphView) -> nx.Graph:
 def compute_stats(graph: Graph, top: int = 10) -> GraphStats:
     view = read_graph_view(graph)
     types = {iri: e.kind for iri, e in view.entities.items()}
-    facts = view.entity_facts()
+    facts = view.distinct_facts()
     g = entity_graph(view)
     betweenness = nx.betweenness_centrality(g) if len(g) > 2 else {n: 0.0 for n in g}
     ranked = sorted(g.nodes, key=lambda n: (-g.degree(n), -betweenness[n], g.nodes[n]["label"], str(n)))
@@ -87,29 +89,33 @@ def compute_stats(graph: Graph, top: int = 10) -> GraphStats:
         entities=len(types),
         facts=len(facts),
         components=nx.number_connected_components(linked) if len(linked) else 0,
+        counts=view.counts(),
     )
 
 
 def format_stats(stats: GraphStats, max_members: int = 8) -> str:
-    lines = [f"{stats.entities} entities, {stats.facts} direct facts between them"]
+    lines = [stats.counts.line() if stats.counts else f"{stats.entities} entities, {stats.facts} facts"]
     lines.append("")
     lines.append("entities by type:")
     lines += [f"  {name:<14} {count:>6}" for name, count in stats.types.items()]
-    lines.append("qualified records:")
+    lines.append("articles and evidence records (one per fact, article and sentence):")
     lines += [f"  {name:<14} {count:>6}" for name, count in stats.qualified.items()]
-    lines.append("direct facts by relation family:")
+    lines.append("facts by relation family and relation:")
     for family, count in stats.families.items():
         lines.append(f"  {family:<14} {count:>6}")
         lines += [f"    {rel:<22} {n:>4}" for (fam, rel), n in stats.relations.items() if fam == family]
     lines.append("")
-    lines.append("most central entities (degree = linked entities; betweenness centrality):")
+    lines.append("most central entities (degree = links, i.e. entities it shares a fact with; betweenness):")
     width = max([len(c[0]) for c in stats.central] + [6])
     lines += [
         f"  {label:<{width}}  {kind:<12} degree {deg:>3}  betweenness {btw:.3f}"
         for label, kind, deg, btw in stats.central
     ]
     lines.append("")
-    lines.append(f"communities (Louvain, seed {SEED}; {stats.components} connected components):")
+    lines.append(
+        f"communities (Louvain, seed {SEED}): {len(stats.communities)} groups of closely linked entities "
+        f"within {stats.components} connected components"
+    )
     for i, members in enumerate(stats.communities, 1):
         shown = ", ".join(members[:max_members]) + (
             f", … (+{len(members) - max_members})" if len(members) > max_members else ""

@@ -71,3 +71,11 @@ def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path, monkeypatch: py
         printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
         assert "same answers from both engines: True" in printed, "pyoxigraph and rdflib disagree on a query"
         assert "no chain:" not in printed, "the fact chain between the two example entities was not found"
+        # The notebook says what the build summary, `kg stats` and the page say (tests/test_stats.py
+        # checks those three agree on corpus/).
+        from kg.formats import read_graph
+        from kg.stats import compute_stats, format_stats
+
+        line = format_stats(compute_stats(read_graph(tmp_path / "out" / "graph.ttl"))).splitlines()[0]
+        assert f"{line}\n" in printed
+        assert f'<p id="summary">{line}</p>' in (tmp_path / "out" / "graph.html").read_text(encoding="utf-8")

@@ -3,6 +3,7 @@ answers) and on the corpus graph."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,8 @@ import pytest
 from rdflib import Graph
 
 from kg.errors import InputError
-from kg.graphview import read_graph_view
+from kg.formats import read_graph
+from kg.graphview import fact_key, read_graph_view
 from kg.stats import compute_stats, format_path, format_stats, shortest_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,3 +83,26 @@ def test_cli_stats_and_path():
     assert none.returncode == 1 and "no chain of facts links" in none.stderr
     bad = kg("path", str(SAMPLE), "Nobody", "Japan")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def test_stats_build_summary_stats_and_page_say_the_same_numbers(tmp_path):
+    """One vocabulary (README, "Words and numbers"): the build summary, `kg stats` and the
+    page's summary give the same line for corpus/, counted from the graph."""
+    out = tmp_path / "build"
+    built = kg("build", "corpus", "-o", str(out))
+    assert built.returncode == 0, built.stderr
+    stats = kg("stats", str(out / "graph.ttl"))
+    assert stats.returncode == 0, stats.stderr
+    line = stats.stdout.splitlines()[0]
+    assert re.fullmatch(
+        r"\d+ entities, \d+ facts \(\d+ role, \d+ policy, \d+ part of\) on \d+ links; \d+ entit(y|ies) in no fact",
+        line,
+    )
+    assert built.stdout.startswith(f"6 articles: {line} (")
+    page = (out / "graph.html").read_text(encoding="utf-8")
+    assert f'<p id="summary">{line}</p>' in page
+    view = read_graph_view(read_graph(out / "graph.ttl"))
+    counts = view.counts()
+    assert line == counts.line()
+    assert counts.facts == len({fact_key(f) for f in view.entity_facts()}) == sum(counts.by_family.values())
+    assert counts.facts < len(view.entity_facts())  # a mutual policy stated from both sides is one fact

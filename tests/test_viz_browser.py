@@ -8,13 +8,14 @@ appear. Screenshots go to test-artifacts/ (gitignored).
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import time
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, RDF
 
 from kg.namespaces import NG, POLICY
 from kg.registry import symmetric_policies
@@ -62,6 +63,15 @@ Japanese Prime Minister Shigeru Ishiba met President Donald Trump <script>{PWNED
 CANARY_FILE = f'<img src=x onerror="{PWNED}">.txt'
 
 
+def links(graph: Graph) -> set[frozenset]:
+    """The lines of the page: pairs of entities joined by one or more facts (parallel facts
+    between two entities are one link)."""
+    entities = {s for c in (NG.Person, NG.Organization, NG.Country) for s in graph.subjects(RDF.type, c)}
+    pairs = {frozenset((s, o)) for fact in distinct_direct_facts(graph) for s, o in [fact[-2:]]}
+    pairs |= {frozenset((s, o)) for s, o in graph.subject_objects(DCTERMS.isPartOf)}
+    return {p for p in pairs if p <= entities and len(p) == 2}
+
+
 def distinct_direct_facts(graph: Graph) -> set[tuple]:
     """The relations of a graph, counted from its direct triples (docs/graph-model.md).
 
@@ -93,8 +103,8 @@ def browser():
 class OpenedPage:
     """A page opened from a file, with everything it logged and requested."""
 
-    def __init__(self, browser, path: Path, timeout_ms: int = 60_000) -> None:
-        self.context = browser.new_context(viewport={"width": 1280, "height": 800})
+    def __init__(self, browser, path: Path, timeout_ms: int = 60_000, size: tuple[int, int] = (1280, 800)) -> None:
+        self.context = browser.new_context(viewport={"width": size[0], "height": size[1]})
         self.page = self.context.new_page()
         self.console_errors: list[str] = []
         self.requests: list[str] = []
@@ -141,9 +151,9 @@ def test_viz_browser_canary_page_counts_safety_offline(browser, canary_build) ->
         )
         assert counts == {
             "nodes": entity_count(graph),
-            "edges": len(facts),
+            "edges": len(links(graph)),
             "positions": entity_count(graph),
-            "drawnEdges": len(facts),
+            "drawnEdges": len(links(graph)),
         }
         # The canary text reached the page as data...
         titles = opened.eval("() => edges.get().map(e => e.title).join('\\n')")
@@ -189,7 +199,8 @@ def test_viz_browser_search_filters_and_details(browser, canary_build) -> None:
         page.fill("#search", "hegseth")
         assert page.text_content("#search-info") == "1 match"
         assert opened.eval("() => network.getSelectedNodes()") == ["https://w3id.org/newsgraph/id/person/pete-hegseth"]
-        assert page.text_content("#details").startswith("Person: Pete Hegseth")
+        assert page.text_content("#details h3") == "Pete Hegseth"
+        assert page.text_content("#details .meta").startswith("Person")
         page.fill("#search", "no such name")
         assert page.text_content("#search-info") == "no match"
         page.fill("#search", "")
@@ -199,14 +210,13 @@ def test_viz_browser_search_filters_and_details(browser, canary_build) -> None:
         visible = "() => [nodes.get({filter: n => !n.hidden}).length, edges.get({filter: e => !e.hidden}).length]"
         nodes_shown, edges_shown = opened.eval(visible)
         assert nodes_shown == entity_count(graph) - people
-        roles = {f for f in distinct_direct_facts(graph) if f[0] == "role"}
-        assert edges_shown <= len(distinct_direct_facts(graph)) - len(roles)
+        assert edges_shown < len(links(graph))
         assert page.text_content("#shown").startswith(f"Showing {nodes_shown} of {entity_count(graph)} entities")
         page.check("input[data-kind=Person]")
         page.uncheck("input[data-family=policy]")
         assert opened.eval(visible)[0] == entity_count(graph)
         page.check("input[data-family=policy]")
-        assert opened.eval(visible) == [entity_count(graph), len(distinct_direct_facts(graph))]
+        assert opened.eval(visible) == [entity_count(graph), len(links(graph))]
         assert opened.console_errors == []
     finally:
         opened.close()
@@ -237,7 +247,7 @@ def test_viz_browser_thousand_nodes_settle(browser, tmp_path) -> None:
     try:
         elapsed = time.monotonic() - started
         counts = opened.eval("() => [network.body.data.nodes.length, network.body.data.edges.length]")
-        assert counts == [entity_count(graph), len(distinct_direct_facts(graph))]
+        assert counts == [entity_count(graph), len(links(graph))]
         assert counts[0] == 1000
         settled = opened.eval("() => performance.getEntriesByName('newsgraph-settled')[0].startTime")
         assert settled > 0
@@ -253,3 +263,138 @@ def test_viz_browser_thousand_nodes_settle(browser, tmp_path) -> None:
         print(f"1,000 entities: settled {settled / 1000:.1f} s after navigation, drawn {elapsed:.1f} s after goto")
     finally:
         opened.close()
+
+
+# --- what a journalist sees: the seeds graph at 1600x1000 ------------------------------------
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+COUNTRY_WITH_POLICIES = "https://w3id.org/newsgraph/id/country/japan"
+SCREEN = (1600, 1000)  # the journalist's screen the first view must be legible on
+
+
+@pytest.fixture(scope="module")
+def seeds_build(tmp_path_factory):
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds not present")
+    from kg.pipeline import build
+
+    out = tmp_path_factory.mktemp("seeds") / "out"
+    result = build([SEEDS], out, cache=False)
+    return result.graph, result.outputs["html"]
+
+
+def node_point(opened: OpenedPage, iri: str) -> dict:
+    return opened.eval(
+        """(id) => {
+             const p = network.canvasToDOM(network.getPosition(id));
+             const box = document.getElementById("mynetwork").getBoundingClientRect();
+             return {x: box.left + p.x, y: box.top + p.y};
+           }""",
+        iri,
+    )
+
+
+def click_node(opened: OpenedPage, iri: str) -> None:
+    point = node_point(opened, iri)
+    opened.page.mouse.click(point["x"], point["y"])
+    assert opened.eval("() => network.getSelectedNodes()") == [iri]
+
+
+def details_text(opened: OpenedPage) -> str:
+    return " ".join(opened.page.text_content("#details").split())
+
+
+def expected_fact(graph: Graph, iri: str, family: str):
+    """A fact of ``iri`` in ``family`` with evidence: (fact, counterpart label, an article name)."""
+    from kg.graphview import read_articles, read_graph_view
+
+    view = read_graph_view(graph)
+    articles = read_articles(graph)
+    fact = next(f for f in view.distinct_facts() if iri in (f.subject, f.object) and f.family == family and f.evidence)
+    other = fact.object if fact.subject == iri else fact.subject
+    article = articles[fact.evidence[0].articles[0]].name
+    return fact, view.entities[other].label, " ".join(article.split())[:40]
+
+
+def test_viz_browser_seeds_first_view_is_legible_and_uncluttered(browser, seeds_build) -> None:
+    graph, html = seeds_build
+    opened = OpenedPage(browser, html, size=SCREEN)
+    try:
+        ARTIFACTS.mkdir(exist_ok=True)
+        opened.page.screenshot(path=str(ARTIFACTS / "seeds-first-view.png"))
+        view = opened.eval(
+            """() => ({scale: network.getScale(), node: +document.body.dataset.nodeFont,
+                   edge: +document.body.dataset.edgeFont})"""
+        )
+        # Labels as drawn on screen at the fitted view: nodes about 14 px or more, links readable.
+        assert view["node"] * view["scale"] >= 13.5, view
+        assert view["edge"] * view["scale"] >= 11.5, view
+        # One line per pair of entities, listing its relations.
+        pairs = opened.eval("() => edges.get().map(e => [e.from, e.to].sort().join(' '))")
+        assert len(pairs) == len(set(pairs)) == len(links(graph))
+        merged = opened.eval("() => edges.get().filter(e => e.facts.length > 1).map(e => e.label.split('\\n').length)")
+        assert merged and max(merged) >= 2
+        # Part-of links are drawn: a body to its state.
+        part_of = opened.eval(
+            "() => edges.get().filter(e => e.families.indexOf('part_of') !== -1).map(e => nodes.get(e.to).kind)"
+        )
+        assert part_of and "Country" in part_of
+        # Entities in no fact start hidden, behind a toggle.
+        isolated = opened.eval("() => nodes.get({filter: n => n.isolated}).length")
+        visible = "() => nodes.get({filter: n => !n.hidden}).length"
+        assert isolated > 0
+        assert opened.eval(visible) == entity_count(graph) - isolated
+        opened.page.check("#show-isolated")
+        assert opened.eval(visible) == entity_count(graph)
+        opened.page.uncheck("#show-isolated")
+        assert opened.eval(visible) == entity_count(graph) - isolated
+        assert opened.console_errors == []
+    finally:
+        opened.close()
+
+
+def test_viz_browser_seeds_details_of_a_country_and_a_person(browser, seeds_build) -> None:
+    graph, html = seeds_build
+    opened = OpenedPage(browser, html, size=SCREEN)
+    page = opened.page
+    try:
+        # A country with policies: grouped by relation, counterpart, evidence count, articles.
+        fact, counterpart, article = expected_fact(graph, COUNTRY_WITH_POLICIES, "policy")
+        click_node(opened, COUNTRY_WITH_POLICIES)
+        text = details_text(opened)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "seeds-country-clicked.png"))
+        assert page.text_content("#details h3") == "Japan"
+        headings = [h.text_content() for h in page.query_selector_all("#details h4")]
+        assert any(h.startswith(fact.label) for h in headings), headings
+        assert counterpart in text and article in text
+        assert re.search(r"\d+ evidence sentences?", text)
+        # A person with a role: the role title, the organisation and an article.
+        roles = [f for f in read_graph_view_facts(graph) if f.family == "role" and f.evidence]
+        role = next(f for f in roles if f.evidence[0].title)
+        _fact, organisation, article = expected_fact(graph, role.subject, "role")
+        click_node_by_search(opened, role.subject)
+        text = details_text(opened)
+        assert _fact.evidence[0].title in text and organisation in text and article in text
+        # Step to the counterpart: that node is selected and its details shown.
+        page.click(f'#details button.step[data-id="{_fact.object}"]')
+        assert opened.eval("() => network.getSelectedNodes()") == [_fact.object]
+        assert page.text_content("#details h3") == organisation
+        assert opened.console_errors == []
+    finally:
+        opened.close()
+
+
+def read_graph_view_facts(graph: Graph):
+    from kg.graphview import read_graph_view
+
+    return read_graph_view(graph).distinct_facts()
+
+
+def click_node_by_search(opened: OpenedPage, iri: str) -> None:
+    """Bring a node into view through the search box, then click it on the canvas."""
+    label = opened.eval("(id) => nodes.get(id).label", iri)
+    opened.page.fill("#search", label)
+    opened.page.fill("#search", "")
+    opened.eval("(id) => network.focus(id, {scale: 1.2})", iri)
+    click_node(opened, iri)

@@ -69,7 +69,11 @@ var detailsPanel = (function () {
     return order.map(function (key) {
       var section = el("section", "relation");
       var facts = byKey[key];
-      section.appendChild(el("h4", null, key + " (" + plural(facts.length, "fact") + ")"));
+      var first = facts[0], name = from === null ? "" : label(from);
+      var dir = key.slice(first.relation.length + 1);
+      var how = from === null ? "" : dir === "→" ? ": " + name + " → …" : dir === "←" ? ": … → " + name :
+        ": " + name + " — …";
+      section.appendChild(el("h4", null, first.relation + how + " (" + plural(facts.length, "fact") + ")"));
       var ul = el("ul");
       facts.forEach(function (fact) { ul.appendChild(factItem(fact, from)); });
       section.appendChild(ul);

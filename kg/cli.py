@@ -177,7 +177,10 @@ def query(graph: Path, query: str, fmt: str, store: str, allow_service: bool) ->
     """
     from .query import format_result, query_file
 
-    click.echo(format_result(query_file(graph, query, store=store, allow_service=allow_service), fmt), nl=False)
+    result = query_file(graph, query, store=store, allow_service=allow_service)
+    for warning in result.warnings:
+        click.echo(f"kg: warning: {warning}", err=True)
+    click.echo(format_result(result, fmt), nl=False)
 
 
 @main.command()

@@ -85,8 +85,19 @@ def read_graph(path: Path, union: bool = True) -> Graph:
         graph.parse(path, format=fmt)
         return graph
     except Exception as exc:  # rdflib raises many parser-specific types
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"cannot parse {path} as RDF: {first}") from exc
+        raise not_a_graph(path, exc) from exc
+
+
+# What `kg stats`, `kg query`, `kg viz` ... read, for the message of a file they cannot.
+READABLE = "Turtle .ttl, N-Triples .nt, JSON-LD .jsonld, TriG .trig, N-Quads .nq"
+
+
+def not_a_graph(path: Path, exc: BaseException) -> InputError:
+    """One line naming the file, why it cannot be read, and the formats kg reads."""
+    first = " ".join((str(exc).splitlines() or [type(exc).__name__])[0].split()).rstrip(":")
+    if guess_format(str(path)) is None:
+        return InputError(f"{path} is not a graph file: kg reads {READABLE} (build one with `kg build`)")
+    return InputError(f"cannot parse {path} as {rdf_format(path)}: {first} (kg reads {READABLE})")
 
 
 # --- writing ----------------------------------------------------------------------------------

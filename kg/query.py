@@ -38,6 +38,7 @@ class QueryResult:
     rows: list[tuple] = field(default_factory=list)
     answer: bool | None = None
     graph: Graph | None = None
+    warnings: list[str] = field(default_factory=list)  # e.g. an ng: term our ontology does not have
 
 
 def read_query(query: str) -> str:
@@ -63,8 +64,63 @@ def prefix_map() -> dict[str, str]:
     return {k: str(v) for k, v in PREFIXES.items()}
 
 
+# A prefixed name's prefix (``ng:`` of ``ng:Country``), once IRIs, strings and comments are gone.
+_PREFIXED = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w\-]*)?:(?=[\w(\s]|$)")
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w\-]*)?:", re.IGNORECASE)
+
+
+def unknown_prefixes(text: str) -> list[str]:
+    """Prefixes the query uses that are neither predeclared nor declared with PREFIX."""
+    declared = set(PREFIXES) | {m.group(1) or "" for m in _DECLARED.finditer(text)}
+    used = (m.group(1) or "" for m in _PREFIXED.finditer(_strip_comments(text)))
+    return list(dict.fromkeys(p for p in used if p not in declared))
+
+
+def _unknown_prefix_error(prefix: str) -> QueryError:
+    known = " ".join(f"{p}:" for p in PREFIXES)
+    return QueryError(f"unknown prefix '{prefix}:' (known: {known}; or declare it: PREFIX {prefix}: <namespace IRI>)")
+
+
+def ontology_terms() -> set[str]:
+    """The local names of ``ng:`` that mean something: our ontology's terms and the policy relations."""
+    from .namespaces import NG
+    from .registry import policy_keys
+
+    terms = set(NG.__annotations__)
+    terms |= {rel.property.rsplit("#", 1)[-1] for rel in policy_keys().values()}
+    return terms
+
+
+def term_warnings(text: str) -> list[str]:
+    """A warning for each ``ng:`` term the ontology does not have: it would match nothing."""
+    import difflib
+
+    if not any(m.group(1) == "ng" for m in _PREFIXED.finditer(_strip_comments(text))):
+        return []
+    declared = {m.group(1): m for m in _DECLARED.finditer(text)}
+    if "ng" in declared:  # the query binds ng: itself
+        return []
+    terms = ontology_terms()
+    used = dict.fromkeys(re.findall(r"(?<![\w?$:.\-])ng:([A-Za-z_][\w\-]*)", _strip_comments(text)))
+    warnings = []
+    for name in used:
+        if name in terms:
+            continue
+        by_case = {t.casefold(): t for t in terms}
+        close = difflib.get_close_matches(name, sorted(terms), n=1, cutoff=0.6) or (
+            [by_case[name.casefold()]] if name.casefold() in by_case else []
+        )
+        hint = f"did you mean ng:{close[0]}?" if close else "see docs/graph-model.md for the terms"
+        warnings.append(f"ng:{name} is not a term of the newsgraph ontology, so it matches nothing ({hint})")
+    return warnings
+
+
 def _syntax_error(text: str, line: int, col: int, message: str, precise: bool = False) -> QueryError:
-    """One line: an update is refused as such; otherwise where the syntax error is."""
+    """One line: an update is refused as such, an unknown prefix named; otherwise where the
+    syntax error is."""
+    unknown = unknown_prefixes(text)
+    if unknown:
+        return _unknown_prefix_error(unknown[0])
     body = _strip_comments(text)
     if _UPDATE.search(body) and not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, re.IGNORECASE):
         return QueryError(
@@ -130,12 +186,17 @@ def execute(graph: Graph, query: str, allow_service: bool = False) -> QueryResul
         if not allow_service:
             sparql_guard.refuse_remote_dataset(prepared, _graph_names(graph))
         with sparql_guard.no_remote_loading(allow_service):
-            return _rdflib_result(graph.query(prepared))
+            result = _rdflib_result(graph.query(prepared))
+        result.warnings = term_warnings(text)
+        return result
     except ParseException as exc:
         raise _syntax_error(text, exc.lineno, exc.col, exc.msg) from None
     except QueryError:
         raise
     except Exception as exc:  # rdflib raises many types while evaluating (lazily, while rows are read)
+        unknown = unknown_prefixes(text)
+        if unknown:  # rdflib reports an undeclared prefix when it expands it, not as a syntax error
+            raise _unknown_prefix_error(unknown[0]) from None
         raise QueryError(f"cannot run query: {_first_line(exc)}") from exc
 
 
@@ -166,8 +227,8 @@ def query_file(path: Path, query: str, store: str = "oxigraph", allow_service: b
 
 
 def _graph_names(graph: Graph) -> list[str]:
-    contexts = getattr(graph, "contexts", None)
-    return [str(g.identifier) for g in contexts()] if contexts else []
+    graphs = getattr(graph, "graphs", None) or getattr(graph, "contexts", None)  # Dataset.graphs: rdflib 7.1+
+    return [str(g.identifier) for g in graphs()] if graphs else []
 
 
 def _is_dataset(path: Path) -> bool:
@@ -189,7 +250,9 @@ def load_oxigraph(path: Path):
     try:
         store.bulk_load(path=str(path), format=fmt)
     except (SyntaxError, ValueError, OSError) as exc:
-        raise InputError(f"cannot parse {path} as RDF: {_first_line(exc)}") from exc
+        from .formats import not_a_graph
+
+        raise not_a_graph(path, exc) from exc
     return store
 
 
@@ -205,7 +268,9 @@ def execute_oxigraph(store, query: str, union: bool = False, allow_service: bool
         refuse_service(text)
     try:
         result = store.query(text, prefixes=prefix_map(), use_default_graph_as_union=union)
-        return _oxigraph_result(result, text)  # evaluation goes on while rows are read
+        answer = _oxigraph_result(result, text)  # evaluation goes on while rows are read
+        answer.warnings = term_warnings(text)
+        return answer
     except SyntaxError as exc:
         found = _OXIGRAPH_POSITION.search(str(exc))
         line, col, message = (int(found.group(1)), int(found.group(2)), found.group(3)) if found else (1, 1, str(exc))
@@ -277,14 +342,20 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
     return format_rows(result.variables, result.rows, fmt, _result_graph())
 
 
-def _short(term: object, graph: Graph) -> str:
+# Longest namespace first, so id:country/japan is not taken for a shorter namespace.
+_NAMESPACES = sorted(((str(ns), prefix) for prefix, ns in PREFIXES.items()), key=lambda pair: -len(pair[0]))
+
+
+def _short(term: object, graph: Graph | None = None) -> str:
+    """An IRI as ``prefix:rest`` over our prefixes (``id:country/japan``), for reading, not for
+    pasting into Turtle; other terms as their text."""
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        try:
-            return graph.namespace_manager.normalizeUri(term)
-        except Exception:
-            return str(term)
+        for namespace, prefix in _NAMESPACES:
+            if term.startswith(namespace) and len(term) > len(namespace):
+                return f"{prefix}:{term[len(namespace) :]}"
+        return f"<{term}>"
     return str(term)
 
 

@@ -198,3 +198,51 @@ def test_cli_queries_lists_the_library():
     names = {line for line in done.stdout.splitlines() if not line.startswith(" ")}
     assert names == {Path(name).stem for name in EXPECTED}  # the names `kg query` takes
     assert "people are linked to a given organisation" in done.stdout
+
+
+# --- what a newcomer meets: readable tables, unknown prefixes and terms, non-graph files -------
+
+
+def test_cli_query_table_shortens_iris_with_prefixes(graphs):
+    result = kg("query", str(graphs["ttl"]), "person_role_org")
+    assert result.returncode == 0, result.stderr
+    assert "id:person/" in result.stdout and "https://w3id.org" not in result.stdout
+    readable = kg("query", str(graphs["ttl"]), "who_holds_which_role")
+    assert readable.stdout.split()[0] == "personLabel" and "id:" not in readable.stdout
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+def test_cli_query_unknown_prefix_is_one_line_with_the_known_ones(store: str, graphs):
+    result = kg("query", str(graphs["ttl"]), "SELECT ?x WHERE { ?x a xx:Foo }", "--store", store)
+    assert result.returncode == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("kg: error: unknown prefix 'xx:' (known: ng: id: policy:")
+    declared = kg("query", str(graphs["ttl"]), "PREFIX xx: <http://example.org/> ASK { ?x a xx:Foo }")
+    assert declared.returncode == 0 and declared.stderr == ""
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+def test_cli_query_term_outside_the_ontology_warns_with_the_closest(store: str, graphs):
+    result = kg("query", str(graphs["ttl"]), "SELECT ?c WHERE { ?c a ng:Countries }", "--store", store)
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        "kg: warning: ng:Countries is not a term of the newsgraph ontology, so it matches nothing "
+        "(did you mean ng:Country?)"
+    ]
+    tariff = kg("query", str(graphs["ttl"]), "SELECT ?a WHERE { ?a ng:tarif ?b }", "--store", store)
+    assert "did you mean ng:tariff?" in tariff.stderr
+    fine = kg("query", str(graphs["ttl"]), "SELECT ?a WHERE { ?a ng:tariff ?b ; a ng:Country }", "--store", store)
+    assert fine.returncode == 0 and fine.stderr == ""
+
+
+def test_cli_stats_on_a_file_that_is_no_graph_names_it_and_the_formats(tmp_path: Path):
+    notes = tmp_path / "notes.md"
+    notes.write_text("# not a graph\n\nsome <text\n", encoding="utf-8")
+    for command in (("stats", str(notes)), ("query", str(notes), "entities")):
+        result = kg(*command)
+        assert result.returncode == 2
+        (line,) = result.stderr.splitlines()
+        assert line == (
+            f"kg: error: {notes} is not a graph file: kg reads Turtle .ttl, N-Triples .nt, JSON-LD .jsonld, "
+            "TriG .trig, N-Quads .nq (build one with `kg build`)"
+        )

@@ -187,8 +187,12 @@ def _turtle_body(graph: Graph) -> str:
 
 
 def to_networkx(graph: Graph):
-    """Entities as nodes (``label``, ``type``), direct facts as edges (``label``, ``family``,
-    ``predicate``) of a ``networkx.MultiDiGraph``, added in sorted order."""
+    """Entities as nodes (``label``, ``type``), facts as edges of a ``networkx.MultiDiGraph``,
+    added in sorted order: ``label`` the relation (``holdsRoleIn``, ``tariff``), ``family``,
+    ``predicate``, ``weight`` the number of evidence sentences (1 for a fact from the gazetteers,
+    such as part of), ``role`` the role title(s) of a role, ``detail`` what the evidence says (role
+    titles, policy concepts) and ``mutual`` for a symmetric policy, one edge however many sides
+    state it (written undirected in GraphML)."""
     import networkx as nx
 
     from .graphview import read_graph_view
@@ -197,20 +201,36 @@ def to_networkx(graph: Graph):
     g = nx.MultiDiGraph()
     for iri, entity in view.entities.items():
         g.add_node(iri, label=entity.label, type=entity.kind)
-    for number, fact in enumerate(view.entity_facts()):
-        g.add_edge(
-            fact.subject,
-            fact.object,
-            key=f"e{number}",  # GraphML wants edge ids unique in the file
-            label=fact.relation,
-            family=fact.family,
-            predicate=fact.predicate,
-        )
+    for number, fact in enumerate(view.distinct_facts()):
+        data = {
+            "label": fact.relation,
+            "family": fact.family,
+            "predicate": fact.predicate,
+            "weight": max(1, len(fact.evidence)),
+            "mutual": fact.symmetric,
+        }
+        details = list(dict.fromkeys(e.label for e in fact.evidence if e.label))
+        if details:
+            data["detail"] = " / ".join(details)
+        titles = list(dict.fromkeys(e.title for e in fact.evidence if e.title))
+        if titles:
+            data["role"] = " / ".join(titles)
+        g.add_edge(fact.subject, fact.object, key=f"e{number}", **data)  # GraphML wants unique edge ids
     return g
 
 
 def graphml_bytes(graph: Graph) -> bytes:
-    import networkx as nx
+    """GraphML with ``edgedefault="directed"`` and ``directed="false"`` on each mutual edge."""
+    from networkx.readwrite.graphml import GraphMLWriter
 
-    text = "\n".join(nx.generate_graphml(to_networkx(graph), prettyprint=True))
-    return (text + "\n").encode("utf-8")
+    g = to_networkx(graph)
+    mutual = {key for _u, _v, key, data in g.edges(keys=True, data=True) if data["mutual"]}
+    writer = GraphMLWriter(prettyprint=True)
+    writer.add_graph_element(g)
+    for edge in writer.xml.iter("edge"):  # the writer names elements without the namespace
+        if edge.get("id") in mutual:
+            edge.set("directed", "false")
+        for data in edge.iter("data"):
+            if data.text in ("True", "False"):  # xsd:boolean, as Gephi reads it
+                data.text = data.text.lower()
+    return (str(writer).rstrip("\n") + "\n").encode("utf-8")

@@ -8,9 +8,9 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import networkx as nx
 import pyoxigraph
 import pytest
 from rdflib import Dataset, Graph, URIRef
@@ -18,7 +18,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import PROV, RDF
 
 from kg.formats import FILES, parse_formats, read_graph, write_formats
-from kg.graphview import read_graph_view
+from kg.graphview import fact_key, read_graph_view
 from kg.namespaces import NG
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,17 +79,36 @@ def test_formats_trig_has_one_named_graph_per_article(built: Path, turtle: Graph
 
 
 def test_formats_graphml_has_the_entities_and_direct_facts(built: Path, turtle: Graph):
-    g = nx.read_graphml(built / "graph.graphml", force_multigraph=True)
+    """Gephi's GraphML: every fact once (a mutual policy stated from both sides is one edge,
+    written ``directed="false"``), ``weight`` its evidence count, role edges with the title."""
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    root = ET.parse(built / "graph.graphml").getroot()
+    names = {key.get("id"): key.get("attr.name") for key in root.findall("g:key", ns)}
+    graph = root.find("g:graph", ns)
+    assert graph.get("edgedefault") == "directed"
+
+    def data(element) -> dict[str, str]:
+        return {names[d.get("key")]: d.text for d in element.findall("g:data", ns)}
+
     view = read_graph_view(turtle)
     types = {iri: e.kind for iri, e in view.entities.items()}
-    assert set(g.nodes) == set(types)
-    assert all(g.nodes[e]["type"] == t for e, t in types.items())
-    edges = sorted((u, v, d["label"], d["family"]) for u, v, d in g.edges(data=True))
-    facts = sorted(
-        (f.subject, f.object, f.relation, f.family) for f in view.facts if f.subject in types and f.object in types
+    nodes = {n.get("id"): data(n) for n in graph.findall("g:node", ns)}
+    assert set(nodes) == set(types) and all(nodes[e]["type"] == t for e, t in types.items())
+    edges = [(e.get("source"), e.get("target"), e.get("directed"), data(e)) for e in graph.findall("g:edge", ns)]
+    facts = {fact_key(f): f for f in view.distinct_facts()}
+    assert sorted((s, d["label"], o) for s, o, _dir, d in edges) == sorted(
+        (f.subject, f.relation, f.object) for f in facts.values()
     )
-    assert edges == facts
-    assert {"role", "policy"} <= {family for *_, family in edges}
+    assert len(edges) == view.counts().facts
+    by_ends = {(f.subject, f.relation, f.object): f for f in facts.values()}
+    for source, target, directed, values in edges:
+        fact = by_ends[(source, values["label"], target)]
+        assert int(values["weight"]) == max(1, len(fact.evidence))
+        assert (directed == "false") == fact.symmetric == (values["mutual"] == "true")
+        if fact.family == "role":
+            assert values["role"] == " / ".join(dict.fromkeys(e.title for e in fact.evidence))
+    assert any(d == "false" for *_, d, _v in edges) and any(int(v["weight"]) > 1 for *_, v in edges)
+    assert {"role", "policy", "part_of"} <= {v["family"] for *_, v in edges}
 
 
 def test_formats_are_deterministic(built: Path, turtle: Graph, tmp_path: Path):

@@ -20,6 +20,8 @@ from rdflib.namespace import XSD
 from .errors import QueryError
 from .namespaces import PREFIXES
 from .resources import ontology_file, query_files
+from .sparql_terms import strip_comments as _strip_comments
+from .sparql_terms import term_warnings, unknown_prefix_error, unknown_prefixes
 
 FORMATS = ("table", "csv", "tsv", "json")
 STORES = ("oxigraph", "rdflib")
@@ -64,63 +66,12 @@ def prefix_map() -> dict[str, str]:
     return {k: str(v) for k, v in PREFIXES.items()}
 
 
-# A prefixed name's prefix (``ng:`` of ``ng:Country``), once IRIs, strings and comments are gone.
-_PREFIXED = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w\-]*)?:(?=[\w(\s]|$)")
-_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w\-]*)?:", re.IGNORECASE)
-
-
-def unknown_prefixes(text: str) -> list[str]:
-    """Prefixes the query uses that are neither predeclared nor declared with PREFIX."""
-    declared = set(PREFIXES) | {m.group(1) or "" for m in _DECLARED.finditer(text)}
-    used = (m.group(1) or "" for m in _PREFIXED.finditer(_strip_comments(text)))
-    return list(dict.fromkeys(p for p in used if p not in declared))
-
-
-def _unknown_prefix_error(prefix: str) -> QueryError:
-    known = " ".join(f"{p}:" for p in PREFIXES)
-    return QueryError(f"unknown prefix '{prefix}:' (known: {known}; or declare it: PREFIX {prefix}: <namespace IRI>)")
-
-
-def ontology_terms() -> set[str]:
-    """The local names of ``ng:`` that mean something: our ontology's terms and the policy relations."""
-    from .namespaces import NG
-    from .registry import policy_keys
-
-    terms = set(NG.__annotations__)
-    terms |= {rel.property.rsplit("#", 1)[-1] for rel in policy_keys().values()}
-    return terms
-
-
-def term_warnings(text: str) -> list[str]:
-    """A warning for each ``ng:`` term the ontology does not have: it would match nothing."""
-    import difflib
-
-    if not any(m.group(1) == "ng" for m in _PREFIXED.finditer(_strip_comments(text))):
-        return []
-    declared = {m.group(1): m for m in _DECLARED.finditer(text)}
-    if "ng" in declared:  # the query binds ng: itself
-        return []
-    terms = ontology_terms()
-    used = dict.fromkeys(re.findall(r"(?<![\w?$:.\-])ng:([A-Za-z_][\w\-]*)", _strip_comments(text)))
-    warnings = []
-    for name in used:
-        if name in terms:
-            continue
-        by_case = {t.casefold(): t for t in terms}
-        close = difflib.get_close_matches(name, sorted(terms), n=1, cutoff=0.6) or (
-            [by_case[name.casefold()]] if name.casefold() in by_case else []
-        )
-        hint = f"did you mean ng:{close[0]}?" if close else "see docs/graph-model.md for the terms"
-        warnings.append(f"ng:{name} is not a term of the newsgraph ontology, so it matches nothing ({hint})")
-    return warnings
-
-
 def _syntax_error(text: str, line: int, col: int, message: str, precise: bool = False) -> QueryError:
     """One line: an update is refused as such, an unknown prefix named; otherwise where the
     syntax error is."""
     unknown = unknown_prefixes(text)
     if unknown:
-        return _unknown_prefix_error(unknown[0])
+        return unknown_prefix_error(unknown[0])
     body = _strip_comments(text)
     if _UPDATE.search(body) and not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, re.IGNORECASE):
         return QueryError(
@@ -149,10 +100,6 @@ def _oxigraph_position(text: str) -> tuple[int, int, str] | None:
     except Exception:
         return None
     return None
-
-
-def _strip_comments(text: str) -> str:
-    return re.sub(r"(?m)#[^\n]*$", "", re.sub(r"<[^>\s]*>|\"[^\"\n]*\"|'[^'\n]*'", " ", text))
 
 
 # --- running ----------------------------------------------------------------------------------
@@ -196,7 +143,7 @@ def execute(graph: Graph, query: str, allow_service: bool = False) -> QueryResul
     except Exception as exc:  # rdflib raises many types while evaluating (lazily, while rows are read)
         unknown = unknown_prefixes(text)
         if unknown:  # rdflib reports an undeclared prefix when it expands it, not as a syntax error
-            raise _unknown_prefix_error(unknown[0]) from None
+            raise unknown_prefix_error(unknown[0]) from None
         raise QueryError(f"cannot run query: {_first_line(exc)}") from exc
 
 

@@ -337,8 +337,8 @@ def viz(
     entities, relations = render_graph_file(
         graph, output, focus=focus, depth=depth, types=types, size_by=size_by, title=title
     )
-    entity_word, relation_word = ("entity" if entities == 1 else "entities"), ("relation" + "s" * (relations != 1))
-    click.echo(f"{entities} {entity_word}, {relations} {relation_word} -> {output}")
+    entity_word, link_word = ("entity" if entities == 1 else "entities"), ("link" + "s" * (relations != 1))
+    click.echo(f"{entities} {entity_word}, {relations} {link_word} -> {output}")
 
 
 @main.command("eval")

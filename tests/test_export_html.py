@@ -605,7 +605,7 @@ def test_viz_cli_writes_the_page_and_reports_errors_in_one_line(graph: Graph, tm
     runner = CliRunner()
     done = runner.invoke(main, ["viz", str(source), "-o", str(tmp_path / "v.html"), "--focus", "Hegseth"])
     assert done.exit_code == 0, done.output
-    assert done.output == f"2 entities, 1 relation -> {tmp_path / 'v.html'}\n"
+    assert done.output == f"2 entities, 1 link -> {tmp_path / 'v.html'}\n"
     done = runner.invoke(main, ["viz", str(source), "-o", str(tmp_path), "--types", "country"])
     assert done.exit_code == 2 and done.output.count("\n") == 1 and "output path is a folder" in done.output
     done = runner.invoke(main, ["viz", str(tmp_path / "missing.ttl"), "-o", str(tmp_path / "m.html")])

@@ -106,3 +106,14 @@ def test_stats_build_summary_stats_and_page_say_the_same_numbers(tmp_path):
     assert line == counts.line()
     assert counts.facts == len({fact_key(f) for f in view.entity_facts()}) == sum(counts.by_family.values())
     assert counts.facts < len(view.entity_facts())  # a mutual policy stated from both sides is one fact
+
+
+def test_path_and_focus_match_a_surname_alike(corpus_build, tmp_path):
+    """`kg path` and `kg viz --focus` find entities by the same rules: a surname alone works."""
+    graph = str(corpus_build.outputs["turtle"])
+    path = kg("path", graph, "Rutte", "Ishiba")
+    assert path.returncode == 0, path.stderr
+    assert re.fullmatch(r"\d+ hops?: Mark Rutte → .*Shigeru Ishiba", path.stdout.splitlines()[0])
+    focus = kg("viz", graph, "-o", str(tmp_path / "rutte.html"), "--focus", "Rutte")
+    assert focus.returncode == 0, focus.stderr
+    assert "around Mark Rutte (up to 1 link away)" in (tmp_path / "rutte.html").read_text(encoding="utf-8")

@@ -110,7 +110,9 @@ def read_links(view: GraphView) -> list[Link]:
 
 
 def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} {word[:-1]}ies" if word.endswith("y") else f"{n} {word}s"
 
 
 def node_tooltip(entity: Entity, facts: int, links: int) -> str:

@@ -1,0 +1,135 @@
+"""When: the dates a claim's sentence gives, after the claims are built.
+
+Each claim's evidence sentence (its provenance offsets into the article text) is searched for
+date expressions (``kg.dates``: "on April 2", "in March", "on Sunday", "last week", "in 2022"),
+resolved against the article's publication date: backwards when the verb governing the
+expression is in the past tense, forwards otherwise. A date right after a word of
+``data/time_words.json`` changes meaning: "since 2023" starts a role, "until 2024" ends it,
+"by 2027" is a deadline and dates nothing. Of the remaining dates the one nearest the claim's
+names is the fact's date. A dateline at the start of a paragraph dates the article, not the
+fact. Nothing is dated that the text does not date: no expression, no date.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Token
+
+from ..dates import DateMatch, dateline_end, iter_dates
+from ..models import Article, Mention, PolicyClaim, Provenance, RoleClaim
+
+PARAGRAPH = "\n\n"
+
+
+@lru_cache(maxsize=1)
+def time_words() -> dict[str, frozenset[str]]:
+    with resources.files("kg.data").joinpath("time_words.json").open(encoding="utf-8") as f:
+        data = json.load(f)
+    return {k: frozenset(v) for k, v in data.items() if not k.startswith("_")}
+
+
+def _governing_verb(tok: Token) -> Token:
+    seen = 0
+    while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok and seen < 12:
+        tok, seen = tok.head, seen + 1
+    return tok
+
+
+def _is_past(doc: Doc, char: int) -> bool:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None or not len(span):
+        return True
+    verb = _governing_verb(span[0])
+    tags = time_words()["past_tags"]
+    if verb.tag_ == "MD" or any(c.tag_ == "MD" for c in verb.children):
+        return False
+    return verb.tag_ in tags or any(c.dep_ in ("aux", "auxpass") and c.tag_ in tags for c in verb.children)
+
+
+def _word_before(text: str, start: int) -> str:
+    m = re.search(r"(\w+)\W*$", text[:start])
+    return m.group(1).lower() if m else ""
+
+
+class SentenceDates:
+    """The dates of one evidence sentence, sorted into fact dates, starts and ends."""
+
+    def __init__(self, doc: Doc, article: Article, prov: Provenance) -> None:
+        text = article.text
+        paragraph = text.rfind(PARAGRAPH, 0, prov.start)
+        paragraph = 0 if paragraph < 0 else paragraph + len(PARAGRAPH)
+        skip_until = paragraph + dateline_end(text[paragraph : paragraph + 300])
+        words = time_words()
+        self.dates: list[DateMatch] = []
+        self.since: list[DateMatch] = []
+        self.until: list[DateMatch] = []
+        sentence = text[prov.start : prov.end]
+        found = iter_dates(sentence, article.published, lambda at: _is_past(doc, prov.start + at))
+        for m in found:
+            m = replace(m, start=m.start + prov.start, end=m.end + prov.start)
+            if m.start < skip_until:
+                continue
+            before = _word_before(text[prov.start : m.start], m.start - prov.start)
+            if m.kind == "month" and m.text.split()[0].lower() in words["since"] | words["until"]:
+                before = m.text.split()[0].lower()  # "since March": the word is part of the match
+            if before in words["ignore"]:
+                continue
+            if before in words["since"]:
+                self.since.append(m)
+            elif before in words["until"] or (before in words["until_after_since"] and self.since):
+                self.until.append(m)
+            else:
+                self.dates.append(m)
+
+    @staticmethod
+    def _nearest(found: list[DateMatch], names: list[Mention]) -> str | None:
+        if not found:
+            return None
+
+        def distance(m: DateMatch) -> int:
+            return min((max(n.start - m.end, m.start - n.end, 0) for n in names), default=0)
+
+        return min(found, key=lambda m: (distance(m), m.start)).value
+
+
+def _dated(prov: Provenance, dates: SentenceDates, names: list[Mention], role: bool) -> Provenance:
+    date = SentenceDates._nearest(dates.dates, names)
+    if not role:
+        # a policy "since April" is dated by its start
+        return replace(prov, date=date or SentenceDates._nearest(dates.since, names))
+    since = SentenceDates._nearest(dates.since, names)
+    until = SentenceDates._nearest(dates.until, names)
+    return replace(prov, date=date, since=since, until=until)
+
+
+def date_claims(
+    doc: Doc, article: Article, roles: list[RoleClaim], policies: list[PolicyClaim]
+) -> tuple[list[RoleClaim], list[PolicyClaim]]:
+    """The claims with the dates their sentences give (``Provenance.date``, ``since``, ``until``)."""
+    cache: dict[tuple[int, int], SentenceDates] = {}
+
+    def dates_of(prov: Provenance) -> SentenceDates:
+        key = (prov.start, prov.end)
+        if key not in cache:
+            cache[key] = SentenceDates(doc, article, prov)
+        return cache[key]
+
+    dated_roles = [
+        replace(
+            c,
+            provenance=_dated(
+                c.provenance, dates_of(c.provenance), [m for m in (c.person, c.org) if m is not None], True
+            ),
+        )
+        for c in roles
+    ]
+    dated_policies = [
+        replace(c, provenance=_dated(c.provenance, dates_of(c.provenance), [c.actor, c.target], False))
+        for c in policies
+    ]
+    return dated_roles, dated_policies

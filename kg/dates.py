@@ -32,7 +32,10 @@ WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 PRECISION = {4: "year", 7: "month", 10: "day"}
 
 # Month names are matched case-sensitively: "may" and "march" are also words.
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+)
 _YEAR = r"(?:19|20)\d{2}"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -51,7 +54,7 @@ DATE_PATTERN = re.compile(
             rf"(?P<md>\b{_MONTH} {_DAY}\b(?!,? ?\d))",
             rf"(?P<dm>\b{_DAY} {_MONTH}\b)",
             rf"(?P<weekday>\b(?:(?i:last|this|next) )?{_WEEKDAY}\b)",
-            rf"(?P<relative>\b(?i:(?:last|this|next|past) (?:week|month|year)|yesterday|today|tomorrow)\b)",
+            r"(?P<relative>\b(?i:(?:last|this|next|past) (?:week|month|year)|yesterday|today|tomorrow)\b)",
             rf"(?P<ago>\b(?i:{_NUMBER} {_UNIT} ago)\b)",
             rf"(?P<month>\b(?:(?i:in|on|since|until|till|from|to|through|of|early|late|mid-?|last|this|next) )"
             rf"{_MONTH}(?!\.?\w)(?!,? (?:of )?\d))",

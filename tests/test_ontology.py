@@ -420,7 +420,11 @@ BROKEN = {
         REL_TALKS,
         "Or",
     ),
-    "two_fact_dates": (_add(ROLE_ISHIBA, DCTERMS.date, Literal("2025-03", datatype=XSD.gYearMonth)), ROLE_ISHIBA, "MaxCount"),
+    "two_fact_dates": (
+        _add(ROLE_ISHIBA, DCTERMS.date, Literal("2025-03", datatype=XSD.gYearMonth)),
+        ROLE_ISHIBA,
+        "MaxCount",
+    ),
     "role_start_not_date": (_set(ROLE_RUTTE, SCHEMA.startDate, Literal(2024)), ROLE_RUTTE, "Or"),
     "role_ends_before_start": (
         _add(ROLE_RUTTE, SCHEMA.endDate, Literal("2024-09-30", datatype=XSD.date)),

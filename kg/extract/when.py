@@ -5,9 +5,12 @@ date expressions (``kg.dates``: "on April 2", "in March", "on Sunday", "last wee
 resolved against the article's publication date: backwards when the verb governing the
 expression is in the past tense, forwards otherwise. A date right after a word of
 ``data/time_words.json`` changes meaning: "since 2023" starts a role, "until 2024" ends it,
-"by 2027" is a deadline and dates nothing. Of the remaining dates the one nearest the claim's
-names is the fact's date. A dateline at the start of a paragraph dates the article, not the
-fact. Nothing is dated that the text does not date: no expression, no date.
+"by 2027" is a deadline and dates nothing. A date dates a claim only when the verb it modifies
+governs one of the claim's names: its own clause ("Hegseth arrived on Saturday") or a clause
+above it ("Trump said on Tuesday that Washington had reached a deal"), the closest first, then
+the nearest in the text; a date of another clause ("... since Russia invaded Ukraine in 2022,
+and Zelensky has thanked Tokyo") leaves it undated. A dateline at the start of a paragraph
+dates the article, not the fact. Nothing is dated that the text does not date.
 """
 
 from __future__ import annotations
@@ -33,6 +36,11 @@ def time_words() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in data.items() if not k.startswith("_")}
 
 
+def _token(doc: Doc, char: int) -> Token | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
 def _governing_verb(tok: Token) -> Token:
     seen = 0
     while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok and seen < 12:
@@ -40,11 +48,23 @@ def _governing_verb(tok: Token) -> Token:
     return tok
 
 
+def _verb_chain(tok: Token) -> list[int]:
+    """The verbs above ``tok`` (token indices), its own clause's first, up to the root."""
+    chain: list[int] = []
+    for _ in range(40):
+        if tok.pos_ in ("VERB", "AUX") and tok.i not in chain:
+            chain.append(tok.i)
+        if tok.head is tok:
+            break
+        tok = tok.head
+    return chain or [tok.i]
+
+
 def _is_past(doc: Doc, char: int) -> bool:
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    if span is None or not len(span):
+    tok = _token(doc, char)
+    if tok is None:
         return True
-    verb = _governing_verb(span[0])
+    verb = _governing_verb(tok)
     tags = time_words()["past_tags"]
     if verb.tag_ == "MD" or any(c.tag_ == "MD" for c in verb.children):
         return False
@@ -60,6 +80,7 @@ class SentenceDates:
     """The dates of one evidence sentence, sorted into fact dates, starts and ends."""
 
     def __init__(self, doc: Doc, article: Article, prov: Provenance) -> None:
+        self.doc = doc
         text = article.text
         paragraph = text.rfind(PARAGRAPH, 0, prov.start)
         paragraph = 0 if paragraph < 0 else paragraph + len(PARAGRAPH)
@@ -68,6 +89,10 @@ class SentenceDates:
         self.dates: list[DateMatch] = []
         self.since: list[DateMatch] = []
         self.until: list[DateMatch] = []
+        # dates inside a "since" clause ("has pledged aid since Russia invaded Ukraine in 2022"):
+        # the start of what the verb above the clause says, in that verb's own clause only
+        self.since_clause: list[DateMatch] = []
+        self.clause_verb: dict[int, int] = {}
         sentence = text[prov.start : prov.end]
         found = iter_dates(sentence, article.published, lambda at: _is_past(doc, prov.start + at))
         for m in found:
@@ -77,7 +102,9 @@ class SentenceDates:
             before = _word_before(text[prov.start : m.start], m.start - prov.start)
             if m.kind == "month" and m.text.split()[0].lower() in words["since"] | words["until"]:
                 before = m.text.split()[0].lower()  # "since March": the word is part of the match
-            if before in words["ignore"]:
+            if re.match(r",? when\b", text[m.end : m.end + 6]):
+                before = ""  # "since late May, when X said ...": the date of the when-clause
+            elif before in words["ignore"]:
                 continue
             if before in words["since"]:
                 self.since.append(m)
@@ -85,26 +112,45 @@ class SentenceDates:
                 self.until.append(m)
             else:
                 self.dates.append(m)
+                self._since_clause(m)
 
-    @staticmethod
-    def _nearest(found: list[DateMatch], names: list[Mention]) -> str | None:
-        if not found:
-            return None
+    def _since_clause(self, m: DateMatch) -> None:
+        tok = _token(self.doc, m.start)
+        verb = _governing_verb(tok) if tok is not None else None
+        if (
+            verb is not None
+            and verb.head is not verb
+            and any(c.dep_ == "mark" and c.lower_ in time_words()["since"] for c in verb.children)
+        ):
+            self.since_clause.append(m)
+            self.clause_verb[m.start] = verb.head.i
 
-        def distance(m: DateMatch) -> int:
-            return min((max(n.start - m.end, m.start - n.end, 0) for n in names), default=0)
-
-        return min(found, key=lambda m: (distance(m), m.start)).value
+    def nearest(self, found: list[DateMatch], names: list[Mention], own_clause: bool = False) -> str | None:
+        """The date of ``found`` whose verb governs one of ``names`` most closely, then the nearest."""
+        chains = [_verb_chain(t) for n in names if (t := _token(self.doc, n.start)) is not None]
+        best: tuple[int, int, int] | None = None
+        value = None
+        for m in found:
+            tok = _token(self.doc, m.start)
+            if tok is None:
+                continue
+            verb = self.clause_verb[m.start] if own_clause else _governing_verb(tok).i
+            depth = min((chain.index(verb) for chain in chains if verb in chain), default=None)
+            if depth is None or (own_clause and depth > 0):
+                continue
+            distance = min((max(n.start - m.end, m.start - n.end, 0) for n in names), default=0)
+            if best is None or (depth, distance, m.start) < best:
+                best, value = (depth, distance, m.start), m.value
+        return value
 
 
 def _dated(prov: Provenance, dates: SentenceDates, names: list[Mention], role: bool) -> Provenance:
-    date = SentenceDates._nearest(dates.dates, names)
+    date = dates.nearest(dates.dates, names)
+    since = dates.nearest(dates.since, names) or dates.nearest(dates.since_clause, names, own_clause=True)
     if not role:
         # a policy "since April" is dated by its start
-        return replace(prov, date=date or SentenceDates._nearest(dates.since, names))
-    since = SentenceDates._nearest(dates.since, names)
-    until = SentenceDates._nearest(dates.until, names)
-    return replace(prov, date=date, since=since, until=until)
+        return replace(prov, date=date or since)
+    return replace(prov, date=date, since=since, until=dates.nearest(dates.until, names))
 
 
 def date_claims(

@@ -21,6 +21,7 @@ from pathlib import Path
 from rdflib import Literal
 from rdflib.namespace import DCTERMS
 
+from .errors import InputError
 from .evaluate import Evaluator, norm
 from .graphview import Evidence
 from .namespaces import NG
@@ -97,6 +98,19 @@ def _candidates(evaluator: Evaluator, family: str, name: str, gold: dict, ends: 
     return sorted(found, key=lambda e: e.sort_key)
 
 
+def _score_facts(evaluator: Evaluator, score: DateScore, name: str, data: dict) -> None:
+    for key, (family, *ends) in GOLD_FAMILY.items():
+        for fact in data.get(key, []):
+            if "source" not in fact and "actor" in fact:
+                fact = {**fact, "source": fact["actor"]}
+            candidates = _candidates(evaluator, family, name, fact, (ends[0], ends[1]))
+            if not candidates:
+                continue
+            shown = f"{name} | {fact[ends[0]]} | {fact.get('role', fact.get('policy'))} | {fact[ends[1]]}"
+            for field in FIELDS[family]:
+                score.compare(fact.get(field), getattr(candidates[0], field), f"{shown} | {field}")
+
+
 def date_scores(evaluator: Evaluator, gold_dir: Path) -> dict | None:
     """The date report, or ``None`` when no gold file has a ``published`` key."""
     score, used = DateScore(), False
@@ -111,13 +125,8 @@ def date_scores(evaluator: Evaluator, gold_dir: Path) -> dict | None:
         score.articles_right += found == (data["published"] or "")
         if found != (data["published"] or ""):
             score.rows.append(f"article {name}: gold {data['published'] or 'none'}, graph {found or 'none'}")
-        for key, (family, *ends) in GOLD_FAMILY.items():
-            for fact in data.get(key, []):
-                candidates = _candidates(evaluator, family, name, fact, (ends[0], ends[1]))
-                if not candidates:
-                    continue
-                best = candidates[0]
-                shown = f"{name} | {fact[ends[0]]} | {fact.get('role', fact.get('policy'))} | {fact[ends[1]]}"
-                for field in FIELDS[family]:
-                    score.compare(fact.get(field), getattr(best, field), f"{shown} | {field}")
+        try:
+            _score_facts(evaluator, score, name, data)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise InputError(f"bad gold file {path}: {exc} (see the README's gold format)") from exc
     return score.as_dict() if used else None

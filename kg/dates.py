@@ -18,7 +18,7 @@ from __future__ import annotations
 import calendar
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,7 +29,6 @@ MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
-PRECISION = {4: "year", 7: "month", 10: "day"}
 
 # Month names are matched case-sensitively: "may" and "march" are also words.
 _MONTH = (
@@ -76,6 +75,7 @@ DATE_LINE = re.compile(
     rf"{_YEAR}-[01]\d-[0-3]\d)\b"
 )
 DATE_LINE_WORDS = 16
+LATEST_HTML_DATE = "2099-12-31"
 
 
 @dataclass(frozen=True)
@@ -87,11 +87,6 @@ class DateMatch:
     end: int
     value: str
     kind: str  # the pattern that matched: "mdy", "weekday", "relative", ...
-
-
-def precision(value: str) -> str:
-    """``"day"``, ``"month"`` or ``"year"`` of an ISO date string."""
-    return PRECISION[len(value)]
 
 
 def normalise_iso(value: str) -> str | None:
@@ -219,7 +214,7 @@ def resolve(kind: str, text: str, anchor: str | None, past: bool = True) -> str 
     return None
 
 
-def iter_dates(text: str, anchor: str | None, past=lambda start: True) -> Iterator[DateMatch]:
+def iter_dates(text: str, anchor: str | None, past: Callable[[int], bool] = lambda start: True) -> Iterator[DateMatch]:
     """The date expressions of ``text`` that resolve, in order; ``past(start)`` says whether the
     expression at ``start`` is in a past-tense clause."""
     for m in DATE_PATTERN.finditer(text):
@@ -267,7 +262,10 @@ def html_date(html: str) -> str | None:
 
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
     try:
-        found = find_date(html, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+        # a fixed latest date, not today's: the same page gives the same date on any day
+        found = find_date(
+            html, extensive_search=False, original_date=True, outputformat="%Y-%m-%d", max_date=LATEST_HTML_DATE
+        )
     except (ValueError, TypeError):  # htmldate raises on markup it cannot parse
         return None
     return normalise_iso(found) if found else None

@@ -8,6 +8,7 @@ modification time or at today's date.
 - :func:`text_date`: a dateline ("TURNBERRY, Scotland, July 28, 2025 –") or a date line
   ("Published 12 March 2025", "By Staff | July 23, 2025") near the top of the cleaned text.
 - :func:`sidecar_date`: ``story.meta.json`` beside ``story.txt``: ``{"published": "2025-03-30"}``.
+- :func:`front_matter_date`: ``date: 2025-03-30`` in a Markdown front matter.
 - :func:`find_dates`: the date expressions of a piece of text ("on April 2", "in March", "on
   Sunday", "last week", "since 2023"), each resolved against an anchor (the article's date),
   backwards for past tense.
@@ -251,6 +252,24 @@ def text_date(paragraphs: list[str], look: int = 4) -> str | None:
             if found:
                 return found
     return None
+
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+FRONT_MATTER_KEYS = ("published", "date", "pubdate")
+
+
+def front_matter_date(text: str) -> tuple[str | None, str]:
+    """The date of a Markdown front matter (``---`` lines around ``date: 2025-03-30``) and the
+    text without it; ``(None, text)`` when the text has none."""
+    m = FRONT_MATTER.match(text)
+    if m is None:
+        return None, text
+    fields = dict(
+        (key.strip().lower(), value.strip().strip("'\""))
+        for key, _, value in (line.partition(":") for line in m.group("body").splitlines())
+    )
+    found = next((normalise_iso(fields[k]) for k in FRONT_MATTER_KEYS if fields.get(k)), None)
+    return found, text[m.end() :]
 
 
 def html_date(html: str) -> str | None:

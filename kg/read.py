@@ -3,8 +3,8 @@
 Cleaning keeps the article's own paragraphs: the headline becomes the title, repeated
 paragraphs are dropped, and web boilerplate is removed with the reviewable patterns of
 ``data/boilerplate.json``. HTML goes through the standard library's HTML parser. The
-publication date comes from a sidecar file, the HTML metadata, or a dateline or date line at
-the top of the text, in that order (``kg.dates``); never from the file's modification time.
+publication date comes from a sidecar file, the HTML metadata or a Markdown front matter, or a
+dateline or date line at the top of the text, in that order (``kg.dates``); never from the file's modification time.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 
-from .dates import html_date, sidecar_date, text_date
+from .dates import front_matter_date, html_date, sidecar_date, text_date
 from .errors import InputError
 from .files import read_regular, recorded_name
 from .models import Article
@@ -291,6 +291,7 @@ def parse_article(
     if len(text) > 4 * max_chars:  # spare the cleaning of a huge file the parse would cut anyway
         text = text[: 4 * max_chars]
     is_html = name.lower().endswith((".html", ".htm")) or text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
+    matter_date, text = (None, text) if is_html else front_matter_date(text)
     title, lines = _html_lines(text) if is_html else _text_lines(text)
     paragraphs = clean_paragraphs(title, lines)
     if not paragraphs:
@@ -304,7 +305,7 @@ def parse_article(
         warnings.append(f"larger than {len(data):,} bytes; only the first {len(data):,} were read")
     body = PARAGRAPH_SEPARATOR.join(paragraphs)
     digest = hashlib.sha1(body.encode("utf-8")).hexdigest()
-    published = (html_date(text) if is_html else None) or text_date(paragraphs)
+    published = (html_date(text) if is_html else matter_date) or text_date(paragraphs)
     title = paragraphs[0][:MAX_TITLE_CHARS]
     return Article(content_hash=digest, title=title, text=body, sources=(name,), published=published), warnings
 

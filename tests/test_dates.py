@@ -103,6 +103,13 @@ def test_dates_sidecar_dates_plain_text_and_a_bad_one_is_a_warning(tmp_path: Pat
     assert [n.skipped for n in notices] == [False] and "story.meta.json" in notices[0].reason
 
 
+def test_dates_markdown_front_matter_dates_the_article_and_is_not_text():
+    text = "---\ntitle: Talks resume\ndate: 2025-03-12T09:00:00Z\n---\n" + UNDATED
+    article, _ = parse_article("talks.md", text.encode("utf-8"))
+    assert article.published == "2025-03-12"
+    assert article.title == "Talks resume in Geneva" and "title:" not in article.text
+
+
 # --- normalising expressions ------------------------------------------------------------------
 
 

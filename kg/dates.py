@@ -58,7 +58,7 @@ DATE_PATTERN = re.compile(
             rf"(?P<ago>\b(?i:{_NUMBER} {_UNIT} ago)\b)",
             rf"(?P<month>\b(?:(?i:in|on|since|until|till|from|to|through|of|early|late|mid-?|last|this|next) )"
             rf"{_MONTH}(?!\.?\w)(?!,? (?:of )?\d))",
-            rf"(?P<year>(?<![\d$£€.,])\b{_YEAR}\b(?![\d%]|[.,]\d| ?(?i:percent|per cent)))",
+            rf"(?P<year>(?<![\d$£€.,])(?<!pre-)(?<!post-)\b{_YEAR}\b(?![\d%]|[.,]\d| ?(?i:percent|per cent)))",
         ]
     )
 )

@@ -144,6 +144,7 @@ def test_dates_no_date_without_anchor_or_expression():
     assert find_dates("on Saturday", None) == []
     assert find_dates("Japan may raise spending to 2 percent, worth $2025 million, 80 years on.", "2025-03-30") == []
     assert [m.value for m in find_dates("talks on Saturday and in 2022", None)] == ["2022"]
+    assert [m.value for m in find_dates("its pre-2014 borders, restored by mid-2025", None)] == ["2025"]
 
 
 # --- fact dates, end to end -------------------------------------------------------------------
@@ -167,6 +168,14 @@ def test_dates_dated_facts_query_returns_the_sentences_dates(dated_build):
     assert ("Russia", "security_threat", "Ukraine") not in dated  # the sentence gives no date
     assert all(d != "2025-04-10" for d, _t in dated.values())  # the dateline dates the article only
     assert dated_build.knowledge.articles[0].published == "2025-04-10"
+
+
+def test_dates_deadlines_and_range_ends_date_nothing(analyse):
+    extraction = analyse(
+        "Japan imposed tariffs on China to curb steel imports by 2027.\n"
+        "Japan imposed tariffs on Korea for a period running to 29 July 2025."
+    )
+    assert extraction.policies and all(c.provenance.date is None for c in extraction.policies)
 
 
 def test_dates_role_start_and_end_and_roles_on_date(dated_build):

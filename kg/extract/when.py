@@ -110,6 +110,8 @@ class SentenceDates:
                 self.since.append(m)
             elif before in words["until"] or (before in words["until_after_since"] and self.since):
                 self.until.append(m)
+            elif before in words["until_after_since"] and m.kind != "weekday":
+                continue  # "to 29 July 2025" ends a range whose start we could not read
             else:
                 self.dates.append(m)
                 self._since_clause(m)

@@ -36,7 +36,7 @@ FORMAT = "newsgraph-extraction-1"
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
 # Modules outside the kg/extract package whose source decides what an extraction contains; every
 # file of kg/extract (code, lexicons, patterns) and the gazetteers in kg/data are added below.
-EXTRACTOR_MODULES = ("nlp.py", "gazetteer.py", "models.py", "registry.py")
+EXTRACTOR_MODULES = ("nlp.py", "gazetteer.py", "models.py", "registry.py", "dates.py")
 EXTRACTOR_FILES = ("*.py", "*.json", "*.jsonl")
 EXTRACTOR_ONTOLOGY = ("policies.ttl", "newsgraph.ttl")
 
@@ -133,6 +133,8 @@ class ExtractionCache:
                 raise ValueError("stored under another key (copied or forged)")
             if entry.extraction.article.text != article.text:
                 raise ValueError("holds another article's text")
+            if entry.extraction.article.published != article.published:
+                raise ValueError("the article's date changed: its facts are dated again")
             _check_offsets(entry.extraction)
         except FileNotFoundError:
             self.misses += 1

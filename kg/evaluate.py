@@ -328,13 +328,20 @@ class Evaluator:
 
 
 def evaluate(graph: Graph, gold_dir: Path) -> dict:
-    """The whole report: person_role_org, country_policy_country and entities."""
+    """The whole report: person_role_org, country_policy_country, entities and, when the gold
+    has dates, their accuracy (``kg.evaluate_dates``)."""
+    from .evaluate_dates import date_scores
+
     evaluator = Evaluator(graph, load_gold(gold_dir))
-    return {
+    report = {
         "person_role_org": evaluator.roles().as_dict(),
         "country_policy_country": evaluator.policies().as_dict(),
         "entities": evaluator.entities(),
     }
+    dates = date_scores(evaluator, gold_dir)
+    if dates is not None:
+        report["dates"] = dates
+    return report
 
 
 def format_report(report: dict, verbose: bool = False) -> str:
@@ -352,10 +359,20 @@ def format_report(report: dict, verbose: bool = False) -> str:
             lines.append(f"  recall {key:24s} {recall:.3f} of {m['gold_by_key'][key]}")
     e = report["entities"]
     lines.append(f"{'entities':24s} recall={e['recall']:.3f} ({e['found']}/{e['gold']}), split={e['split_entities']}")
+    d = report.get("dates")
+    if d:
+        exact, within = (d[k] for k in ("accuracy_exact", "accuracy_within_precision"))
+        lines.append(
+            f"{'dates':24s} exact={'-' if exact is None else f'{exact:.3f}'} "
+            f"within precision={'-' if within is None else f'{within:.3f}'} over {d['dated']} dated facts; "
+            f"no date where gold has none {d['undated_without_date']}/{d['undated']}; "
+            f"articles {d['articles_right']}/{d['articles']}"
+        )
     if verbose:
         for name in ("person_role_org", "country_policy_country"):
             for kind in ("fp", "fn"):
                 lines += [f"  {name} {kind}: {row}" for row in report[name]["rows"][kind]]
         lines += [f"  entity split into {n} nodes: {label}" for label, n in e["split_detail"].items()]
         lines += [f"  entity missing: {label}" for label in e["missing"]]
+        lines += [f"  date: {row}" for row in (d or {}).get("rows", [])]
     return "\n".join(lines) + "\n"

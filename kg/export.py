@@ -71,7 +71,14 @@ def _umask() -> int:
 
 
 def turtle_bytes(graph: Graph) -> bytes:
-    """Deterministic Turtle: rdflib's ``longturtle`` sorts subjects and predicates."""
+    """Deterministic Turtle: rdflib's ``longturtle`` sorts subjects and predicates.
+
+    Our prefixes are bound first: a graph read back from a file has rdflib's defaults, whose
+    ``schema:`` is https://schema.org/, and would write ``schema1:`` for ours."""
+    from .namespaces import PREFIXES
+
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
     data = graph.serialize(format="longturtle", encoding="utf-8")
     return data if data.endswith(b"\n") else data + b"\n"
 

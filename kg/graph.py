@@ -14,6 +14,7 @@ from .namespaces import (
     NG,
     ORG,
     PREFIXES,
+    SCHEMA,
     article_iri,
     entity_iri,
     policy_concept_iri,
@@ -26,6 +27,12 @@ from .resources import ontology_file
 
 ENTITY_CLASS = {EntityType.PERSON: NG.Person, EntityType.ORGANIZATION: NG.Organization, EntityType.COUNTRY: NG.Country}
 STATUS = {Status.CURRENT: NG.current, Status.FORMER: NG.former, Status.NOMINEE: NG.nominee}
+DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}  # by the length of the ISO string
+
+
+def date_literal(value: str) -> Literal:
+    """``"2025-03-30"^^xsd:date``, ``"2025-03"^^xsd:gYearMonth`` or ``"2025"^^xsd:gYear``."""
+    return Literal(value, datatype=DATE_TYPES[len(value)])
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +67,8 @@ def build_graph(kb: KnowledgeBase) -> Graph:
         g.add((node, RDF.type, NG.Article))
         g.add((node, DCTERMS.title, Literal(article.title)))
         g.add((node, DCTERMS.identifier, Literal(article.content_hash)))
+        if article.published:
+            g.add((node, DCTERMS.issued, date_literal(article.published)))
         for source in article.sources:
             g.add((node, NG.sourceFile, Literal(source)))
     known = {e.key for e in kb.entities}
@@ -76,6 +85,10 @@ def build_graph(kb: KnowledgeBase) -> Graph:
         g.add((node, ORG.organization, org))
         g.add((node, NG.roleLabel, Literal(fact.role)))
         g.add((node, NG.status, STATUS[fact.status]))
+        if fact.provenance.since:
+            g.add((node, SCHEMA.startDate, date_literal(fact.provenance.since)))
+        if fact.provenance.until:
+            g.add((node, SCHEMA.endDate, date_literal(fact.provenance.until)))
         _add_provenance(g, node, fact.provenance, articles)
     policy_property = {key: URIRef(rel.property) for key, rel in policy_keys().items()}
     for fact in kb.policies:
@@ -111,3 +124,5 @@ def _add_provenance(g: Graph, node: URIRef, prov: Provenance, articles: dict[str
     g.add((node, NG.endOffset, Literal(prov.end, datatype=XSD.integer)))
     g.add((node, NG.pattern, Literal(prov.pattern)))
     g.add((node, NG.confidence, Literal(Decimal(str(prov.confidence)), datatype=XSD.decimal)))
+    if prov.date:
+        g.add((node, DCTERMS.date, date_literal(prov.date)))

@@ -25,7 +25,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from .errors import InputError
-from .namespaces import NG, WD
+from .namespaces import NG, SCHEMA, WD
 from .registry import Relation, families
 
 # Most specific first: ng:Country is also an ng:Organization.
@@ -59,6 +59,13 @@ class Evidence:
     title: str = ""  # the role title (role assignments)
     status: str = ""  # the role status: "current", "former", "nominee"
     concept: str = ""  # IRI of the policy concept (policy relations)
+    # ISO dates ("2025-03-30", "2025-03", "2025"; "" when the text gives none): when the sentence
+    # says the fact happened (dcterms:date), a role's start and end (schema:startDate,
+    # schema:endDate), and the publication date of the article (dcterms:issued, the earliest)
+    date: str = ""
+    since: str = ""
+    until: str = ""
+    published: str = ""
 
     @property
     def sort_key(self) -> tuple:
@@ -123,6 +130,15 @@ class Counts:
 class GraphView:
     entities: Mapping[str, Entity]  # by IRI, in IRI order
     facts: tuple[Fact, ...]  # in (subject, predicate, object) order
+
+    def facts_per_month(self) -> dict[str, int]:
+        """Facts by the month of their dates ("2025-03"; a year-only date counts under "2025"),
+        each fact once per month its evidence dates it in."""
+        counts: dict[str, int] = defaultdict(int)
+        for fact in self.facts:
+            for month in sorted({e.date[:7] for e in fact.evidence if e.date}):
+                counts[month] += 1
+        return dict(sorted(counts.items()))
 
     def entity_facts(self) -> list[Fact]:
         """The facts whose two ends are entities."""
@@ -340,6 +356,12 @@ def _evidence(graph: Graph, node: Node, concept: Node | None) -> Evidence:
         title=title,
         status=status,
         concept=str(concept) if concept is not None else "",
+        date=first_text(graph, node, DCTERMS.date) or "",
+        since=first_text(graph, node, SCHEMA.startDate) or "",
+        until=first_text(graph, node, SCHEMA.endDate) or "",
+        published=min(
+            (d for a in graph.objects(node, PROV.wasDerivedFrom) for d in texts(graph, a, DCTERMS.issued)), default=""
+        ),
     )
 
 

@@ -24,12 +24,17 @@ class Status(str, Enum):
 
 @dataclass(frozen=True)
 class Article:
-    """A cleaned article: ``text`` is what the NLP stage reads; offsets point into it."""
+    """A cleaned article: ``text`` is what the NLP stage reads; offsets point into it.
+
+    ``published`` is the publication date as an ISO string of day, month or year precision
+    ("2025-03-30", "2025-03", "2025"; see ``kg.dates``), ``None`` when nothing gives it.
+    """
 
     content_hash: str
     title: str
     text: str
     sources: tuple[str, ...]
+    published: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,12 @@ class Provenance:
     end: int
     pattern: str
     confidence: float
+    # ISO dates of day, month or year precision ("2025-03-30", "2025-03", "2025"), set by
+    # kg.extract.when only where the sentence gives them: when the fact happened, and for roles
+    # the start ("since 2023") and end ("until 2024") of holding the role.
+    date: str | None = None
+    since: str | None = None
+    until: str | None = None
 
 
 @dataclass(frozen=True)

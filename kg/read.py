@@ -2,7 +2,9 @@
 
 Cleaning keeps the article's own paragraphs: the headline becomes the title, repeated
 paragraphs are dropped, and web boilerplate is removed with the reviewable patterns of
-``data/boilerplate.json``. HTML goes through the standard library's HTML parser.
+``data/boilerplate.json``. HTML goes through the standard library's HTML parser. The
+publication date comes from a sidecar file, the HTML metadata or a Markdown front matter, or a
+dateline or date line at the top of the text, in that order (``kg.dates``); never from the file's modification time.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 
+from .dates import front_matter_date, html_date, sidecar_date, text_date
 from .errors import InputError
 from .files import read_regular, recorded_name
 from .models import Article
@@ -288,6 +291,7 @@ def parse_article(
     if len(text) > 4 * max_chars:  # spare the cleaning of a huge file the parse would cut anyway
         text = text[: 4 * max_chars]
     is_html = name.lower().endswith((".html", ".htm")) or text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
+    matter_date, text = (None, text) if is_html else front_matter_date(text)
     title, lines = _html_lines(text) if is_html else _text_lines(text)
     paragraphs = clean_paragraphs(title, lines)
     if not paragraphs:
@@ -301,7 +305,9 @@ def parse_article(
         warnings.append(f"larger than {len(data):,} bytes; only the first {len(data):,} were read")
     body = PARAGRAPH_SEPARATOR.join(paragraphs)
     digest = hashlib.sha1(body.encode("utf-8")).hexdigest()
-    return Article(content_hash=digest, title=paragraphs[0][:MAX_TITLE_CHARS], text=body, sources=(name,)), warnings
+    published = (html_date(text) if is_html else matter_date) or text_date(paragraphs)
+    title = paragraphs[0][:MAX_TITLE_CHARS]
+    return Article(content_hash=digest, title=title, text=body, sources=(name,), published=published), warnings
 
 
 def _whole_characters(data: bytes) -> bytes:
@@ -314,6 +320,16 @@ def _whole_characters(data: bytes) -> bytes:
             need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
             return data if back >= need else data[:-back]
     return data
+
+
+def _with_sidecar(source: SourceFile, article: Article, warnings: list[str]) -> tuple[Article, list[str]]:
+    """The article dated by its sidecar file (``story.meta.json``), which wins over the page;
+    a sidecar without a valid date is a warning and leaves the article as it was."""
+    try:
+        published = sidecar_date(source.path)
+    except (OSError, ValueError) as exc:
+        return article, [*warnings, f"sidecar ignored: {exc}"]
+    return (replace(article, published=published) if published else article), warnings
 
 
 class ArticleReader:
@@ -340,6 +356,7 @@ class ArticleReader:
                     raise ValueError(source.problem)
                 data, more = read_regular(source.path, max_file_bytes(self.max_chars))
                 article, warnings = parse_article(source.name, data, self.max_chars, truncated=more)
+                article, warnings = _with_sidecar(source, article, warnings)
             except (OSError, ValueError) as exc:
                 reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
                 self.notices.append(Notice(source.name, reason, skipped=True))

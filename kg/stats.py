@@ -35,6 +35,7 @@ class GraphStats:
     facts: int = 0
     components: int = 0
     counts: Counts | None = None  # the shared line of the build summary, the page and the notebook
+    months: dict[str, int] = field(default_factory=dict)  # "2025-03" (or a year) -> facts dated in it
 
 
 @dataclass
@@ -90,6 +91,7 @@ def compute_stats(graph: Graph, top: int = 10) -> GraphStats:
         facts=len(facts),
         components=nx.number_connected_components(linked) if len(linked) else 0,
         counts=view.counts(),
+        months=view.facts_per_month(),
     )
 
 
@@ -104,6 +106,8 @@ def format_stats(stats: GraphStats, max_members: int = 8) -> str:
     for family, count in stats.families.items():
         lines.append(f"  {family:<14} {count:>6}")
         lines += [f"    {rel:<22} {n:>4}" for (fam, rel), n in stats.relations.items() if fam == family]
+    lines.append("facts per month (the dates their sentences give; a year alone when no month):")
+    lines += [f"  {month:<14} {count:>6}" for month, count in stats.months.items()] or ["  (no dated facts)"]
     lines.append("")
     lines.append("most central entities (degree = links, i.e. entities it shares a fact with; betweenness):")
     width = max([len(c[0]) for c in stats.central] + [6])

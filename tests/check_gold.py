@@ -12,6 +12,8 @@ For every gold file it verifies:
     entity, ``wikidata`` is null or a Q-id, and every alias occurs in the article text;
   * every id referenced by a fact exists among the entities (persons are Person entities);
   * statuses are current|former|nominee and policy keys are the ten known keys;
+  * ``published`` and the facts' ``date``, ``since`` and ``until``, when given, are ISO dates
+    of year, month or day precision ("2025", "2025-03", "2025-03-30");
   * every ``evidence`` is an exact substring of the article text. For ``.html`` articles
     the text is the visible text of the <article> element (tags stripped with the
     stdlib html.parser, <script>/<style> dropped, character references decoded).
@@ -147,7 +149,16 @@ def check_file(gold_path: Path, corpus: Path, registry: dict, errors: list[str])
         elif kind and entities[eid].get("type") != kind:
             err(f"{role} id {eid!r} is a {entities[eid].get('type')}, expected {kind}")
 
+    def dates(item, what, keys=("date",)):
+        for key in keys:
+            value = item.get(key)
+            if value is not None and not (isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value)):
+                err(f"{what}: {key} {value!r} is not an ISO date of year, month or day precision")
+
+    dates(data, "the article", ("published",))
+
     def evidence(fact, what):
+        dates(fact, what, ("date", "since", "until"))
         ev = fact.get("evidence")
         if not isinstance(ev, str) or not ev:
             err(f"{what} has no evidence")

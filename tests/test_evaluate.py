@@ -50,7 +50,33 @@ def test_evaluate_cli_prints_scores_and_json(corpus_build, tmp_path: Path):
     as_json = subprocess.run(
         [sys.executable, "-m", "kg.cli", "eval", ttl, "--gold", str(GOLD), "--json"], capture_output=True, text=True
     )
-    assert set(json.loads(as_json.stdout)) == {"person_role_org", "country_policy_country", "entities"}
+    assert set(json.loads(as_json.stdout)) == {"person_role_org", "country_policy_country", "entities", "dates"}
+    assert "dates" in text.stdout and "within precision" in text.stdout
+
+
+def test_evaluate_dates_on_corpus_gold(corpus_build):
+    """The corpus gold dates its articles and the facts their sentences date: at least 0.9 of
+    those dates are found exactly, and facts the text does not date get no date."""
+    dates = evaluate(corpus_build.graph, GOLD)["dates"]
+    assert dates["articles"] == dates["articles_right"] == 6, dates["rows"]
+    assert dates["dated"] >= 25 and dates["accuracy_exact"] >= 0.9, dates["rows"]
+    assert dates["accuracy_within_precision"] >= dates["accuracy_exact"]
+    assert dates["undated"] >= 100 and dates["no_date_rate"] >= 0.95, dates["rows"]
+
+
+def test_evaluate_dates_only_for_gold_with_dates(corpus_build, tmp_path: Path):
+    """Gold without a ``published`` key (the shared format) gets no date report; a wrong
+    date in gold is counted against the graph."""
+    for path in GOLD.glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data.pop("published")
+        (tmp_path / path.name).write_text(json.dumps(data), encoding="utf-8")
+    assert "dates" not in evaluate(corpus_build.graph, tmp_path)
+    data = json.loads((GOLD / "01_hegseth_tokyo_visit.json").read_text(encoding="utf-8"))
+    data["published"] = "2025-03-31"
+    (tmp_path / "01_hegseth_tokyo_visit.json").write_text(json.dumps(data), encoding="utf-8")
+    dates = evaluate(corpus_build.graph, tmp_path)["dates"]
+    assert dates["articles"] == 1 and dates["articles_right"] == 0
 
 
 def test_evaluate_bad_gold_is_one_line_error(corpus_build, tmp_path: Path):

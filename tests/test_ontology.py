@@ -59,6 +59,8 @@ EXAMPLE_QUERIES = (
     "countries_acting_on.rq",
     "who_holds_which_role.rq",
     "people_in_organisation.rq",
+    "dated_facts.rq",
+    "roles_on_date.rq",
 )
 
 # resources of the sample graph
@@ -69,6 +71,7 @@ HEGSETH, RUTTE = ID["person/pete-hegseth"], ID["person/mark-rutte"]
 JAPAN, US, CHINA = ID["country/japan"], ID["country/united-states"], ID["country/china"]
 NATO = ID["organization/nato"]
 ROLE_ISHIBA, ROLE_HEGSETH = ID["role/1de127a2a936"], ID["role/ebf1d7f67c0f"]
+ROLE_RUTTE = ID["role/666ecfdd7d12"]
 REL_TARIFF, REL_TALKS = ID["policy-relation/4b6c57699c8e"], ID["policy-relation/611ab2078aaf"]
 REL_THREAT = ID["policy-relation/14a598a5ecec"]
 DOC1A, DOC1B = "articles/001_japan_tariffs.txt", "mirror/japan-tariffs.txt"
@@ -411,6 +414,23 @@ BROKEN = {
     "two_targets": (_add(REL_THREAT, NG.target, US), REL_THREAT, "MaxCount"),
     "policy_not_concept": (_set(REL_THREAT, NG.policy, POLICY["embargo"]), REL_THREAT, "Class"),
     "policy_without_direct_triple": (_remove(US, NG.tariff, JAPAN), REL_TARIFF, "SPARQL"),
+    "issued_plain_string": (_set(ART1, DCTERMS.issued, Literal("March 2025")), ART1, "Or"),
+    "fact_date_datetime": (
+        _set(REL_TALKS, DCTERMS.date, Literal("2025-04-01T10:00:00", datatype=XSD.dateTime)),
+        REL_TALKS,
+        "Or",
+    ),
+    "two_fact_dates": (
+        _add(ROLE_ISHIBA, DCTERMS.date, Literal("2025-03", datatype=XSD.gYearMonth)),
+        ROLE_ISHIBA,
+        "MaxCount",
+    ),
+    "role_start_not_date": (_set(ROLE_RUTTE, SCHEMA.startDate, Literal(2024)), ROLE_RUTTE, "Or"),
+    "role_ends_before_start": (
+        _add(ROLE_RUTTE, SCHEMA.endDate, Literal("2024-09-30", datatype=XSD.date)),
+        ROLE_RUTTE,
+        "SPARQL",
+    ),
 }
 
 
@@ -479,6 +499,40 @@ EXPECTED = {
         (str(US), "tariff", str(JAPAN), DOC1B),
     ],
 }
+DATED = [
+    (str(ISHIBA), "Prime Minister", str(JAPAN), "2025-03-24", DOC1A),
+    (str(ISHIBA), "Prime Minister", str(JAPAN), "2025-03-24", DOC1B),
+    (str(JAPAN), "trade_negotiation", str(US), "2025-04", DOC1A),
+    (str(JAPAN), "trade_negotiation", str(US), "2025-04", DOC1B),
+]
+
+
+def test_ontology_dated_facts_rows_and_types(sample: Graph):
+    """One row per dated fact and file, its date a typed literal; the undated facts have none."""
+    assert select(sample, "dated_facts.rq") == DATED
+    result = sample.query((QUERIES / "dated_facts.rq").read_text(encoding="utf-8"))
+    assert [str(v) for v in result.vars] == ["subject", "relation", "object", "date", "doc"]
+    assert {str(row.date.datatype) for row in result} == {str(XSD.date), str(XSD.gYearMonth)}
+
+
+def _roles_on(sample: Graph, day: str) -> set[tuple[str, str]]:
+    query = (QUERIES / "roles_on_date.rq").read_text(encoding="utf-8").replace('{ "2025-03-30" }', f'{{ "{day}" }}')
+    return {(str(row.personLabel), str(row.role)) for row in sample.query(query)}
+
+
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        ("2025-03-24", {("Shigeru Ishiba", "Prime Minister"), ("Mark Rutte", "Secretary General")}),
+        ("2025-03", {("Shigeru Ishiba", "Prime Minister"), ("Mark Rutte", "Secretary General")}),
+        ("2025-03-30", {("Mark Rutte", "Secretary General")}),
+        ("2024-09-30", set()),  # before Rutte's start; Hegseth is only a nominee
+    ],
+)
+def test_ontology_roles_on_date(sample: Graph, day: str, expected: set):
+    assert _roles_on(sample, day) == expected
+
+
 COLUMNS = {
     "entities.rq": ["entity", "label", "type", "doc"],
     "person_role_org.rq": ["person", "role", "org", "status", "doc"],

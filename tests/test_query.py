@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "ontology" / "queries"
 US, JAPAN = "https://w3id.org/newsgraph/id/country/united-states", "https://w3id.org/newsgraph/id/country/japan"
 ISHIBA = "https://w3id.org/newsgraph/id/person/shigeru-ishiba"
+HEGSETH = "https://w3id.org/newsgraph/id/person/pete-hegseth"
 
 
 def kg(*args: str) -> subprocess.CompletedProcess:
@@ -81,6 +82,15 @@ EXPECTED = {
         has(rows, personLabel="Donald Trump", role="President")
         and has(rows, personLabel="Pete Hegseth", orgLabel="United States")
         and not has(rows, personLabel="Shigeru Ishiba")
+    ),
+    "dated_facts.rq": lambda rows: (
+        has(rows, subject=HEGSETH, relation="Secretary of Defense", date="2025-03-29", doc="01_hegseth_tokyo_visit.txt")
+        and has(rows, subject=US, relation="tariff", object=JAPAN, date="2025-03", doc="03_akazawa_tariff_talks.txt")
+        and all(r["date"][:2] in ("19", "20") for r in rows)
+    ),
+    "roles_on_date.rq": lambda rows: (
+        has(rows, personLabel="Gen Nakatani", orgLabel="Japan", status="current", seen="2025-03-30")
+        and all(r["status"] == "current" or r["from"] or r["until"] for r in rows)
     ),
 }
 

@@ -39,6 +39,7 @@ def test_stats_counts_on_sample(sample: Graph):
     assert stats.families == {"policy": 3, "role": 3}
     assert stats.relations[("policy", "tariff")] == 1 and stats.relations[("role", "holdsRoleIn")] == 3
     assert stats.central[0][:3] == ("Japan", "Country", 3)
+    assert stats.months == {"2025-03": 1, "2025-04": 1}
     assert stats.communities == [
         ["Japan", "United States", "China", "Pete Hegseth", "Shigeru Ishiba"],
         ["Mark Rutte", "NATO"],

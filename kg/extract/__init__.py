@@ -10,7 +10,8 @@ One sub-package per relation family, each with its lexicon and its pattern table
   hypotheticals near the trigger give nothing.
 
 ``mentions`` finds the people, organisations and countries; ``syntax`` holds the parse helpers
-both families share; ``words.json`` the word and label sets they share.
+both families share; ``words.json`` the word and label sets they share. ``when`` dates the
+claims of both families from their sentences once they are built.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .policies.claims import extract_policies
 from .policies.lexicon import PolicyLexicon, policy_lexicon
 from .roles.claims import extract_roles
 from .roles.lexicon import RoleLexicon, role_lexicon
+from .when import date_claims
 
 __all__ = [
     "Lexicon",
@@ -57,5 +59,6 @@ def extract(doc: Doc, article: Article) -> ArticleExtraction:
     roles = extract_roles(doc, article, index)
     index.titles = [(r.provenance.start, frozenset(r.role.lower().split()), r.person) for r in roles]
     policies = extract_policies(doc, article, index)
+    roles, policies = date_claims(doc, article, roles, policies)
     ordered = tuple(mentions[k] for k in sorted(mentions))
     return ArticleExtraction(article, ordered, tuple(roles), tuple(policies))

@@ -130,6 +130,16 @@ def _asset(name: str, *forbidden: str) -> Markup:
     return Markup(text)
 
 
+def fact_months(facts: list[dict[str, Any]]) -> list[str]:
+    """The months ("2025-03") the facts are dated in, for the page's time filter; a date of a year
+    alone counts in its January and December, so a range covering either shows it."""
+    months: set[str] = set()
+    for fact in facts:
+        for date in fact.get("dates", ()):
+            months.update([date[:7]] if len(date) >= 7 else [f"{date}-01", f"{date}-12"])
+    return sorted(months)
+
+
 def render_page(
     nodes: list[dict[str, Any]],
     edges: list[dict[str, Any]],
@@ -147,6 +157,7 @@ def render_page(
     ``counts`` a :class:`kg.graphview.Counts` of what is drawn."""
     isolated = sum(1 for n in nodes if n.get("isolated"))
     return page_template().render(
+        months=fact_months(facts or []),
         title=title,
         subtitle=subtitle,
         vis_css=_asset("vis-network.css", "</style"),

@@ -170,12 +170,18 @@ def fact_records(links: list[Link], entities: dict[str, Entity], articles: dict[
                     "labels": fact_labels(fact),
                     "evidence": len(fact.evidence),
                     "articles": names,
+                    # ISO dates the sentences give (the time filter reads them), a role's start and end
+                    "dates": sorted({e.date for e in fact.evidence if e.date}),
+                    "since": min((e.since for e in fact.evidence if e.since), default=""),
+                    "until": max((e.until for e in fact.evidence if e.until), default=""),
                     "sentences": [
                         {
                             "text": _short(e.sentence),
                             "files": list(e.files),
                             "label": e.label,
                             "confidence": e.confidence,
+                            "date": e.date,
+                            "published": e.published,
                         }
                         for e in fact.evidence[:MAX_EVIDENCE]
                     ],

@@ -398,3 +398,43 @@ def click_node_by_search(opened: OpenedPage, iri: str) -> None:
     opened.page.fill("#search", "")
     opened.eval("(id) => network.focus(id, {scale: 1.2})", iri)
     click_node(opened, iri)
+
+
+def test_viz_browser_time_filter_and_dates_in_details(browser, tmp_path) -> None:
+    """A dated graph has a time filter: narrowing it to one month hides the links dated
+    elsewhere, hiding undated facts hides the rest, and the details panel shows the dates."""
+    from test_dates import DATED_ARTICLE
+
+    from kg.pipeline import build
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "dated.txt").write_text(DATED_ARTICLE, encoding="utf-8")
+    result = build([tmp_path / "in"], tmp_path / "out", workers=1)
+    opened = OpenedPage(browser, result.outputs["html"])
+    try:
+        months = opened.eval("Array.from(document.querySelectorAll('#date-from option')).map(o => o.value)")
+        assert "2025-03" in months and "2025-04" in months
+        visible = "edges.get().filter(e => !e.hidden).length"
+        everything = opened.eval(visible)
+        opened.page.select_option("#date-from", "2025-03")
+        opened.page.select_option("#date-to", "2025-03")
+        in_march = opened.eval(visible)
+        opened.page.uncheck("#show-undated")
+        march_only = opened.eval(visible)
+        assert everything > in_march >= march_only >= 1
+        dated = opened.eval(
+            "edges.get().filter(e => !e.hidden)"
+            ".every(e => e.facts.some(i => facts[i].dates.some(d => d.startsWith('2025-03'))))"
+        )
+        assert dated
+        opened.page.select_option("#date-from", months[0])
+        opened.page.select_option("#date-to", months[-1])
+        opened.page.check("#show-undated")
+        assert opened.eval(visible) == everything
+        ids = opened.eval("nodes.get().filter(n => n.label === 'Canada').map(n => n.id)")
+        assert ids, "Canada is drawn"
+        opened.eval("id => detailsPanel.show(nodes.get(id), false)", ids[0])
+        assert "dated 2025-03" in opened.eval("document.getElementById('details').textContent")
+        assert not opened.console_errors
+    finally:
+        opened.close()

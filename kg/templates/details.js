@@ -37,6 +37,9 @@ var detailsPanel = (function () {
     head.appendChild(el("span", "what", fact.labels.join(" / ")));
     li.appendChild(head);
     var meta = fact.evidence ? plural(fact.evidence, "evidence sentence") : "no evidence sentence (from the gazetteer)";
+    if (fact.dates && fact.dates.length) { meta += " · dated " + fact.dates.join(", "); }
+    if (fact.since) { meta += " · since " + fact.since; }
+    if (fact.until) { meta += " · until " + fact.until; }
     li.appendChild(el("div", "fact-meta", meta));
     if (fact.articles.length) {
       var names = fact.articles.slice(0, 3).map(function (name) { return "“" + name + "”"; });
@@ -49,6 +52,8 @@ var detailsPanel = (function () {
       more.appendChild(el("summary", null, "Evidence"));
       fact.sentences.forEach(function (s) {
         var line = "“" + s.text + "” — " + (s.files.join(", ") || "unknown source");
+        if (s.date) { line += " · dated " + s.date; }
+        if (s.published) { line += " · published " + s.published; }
         if (s.confidence !== null) { line += " · confidence " + s.confidence; }
         more.appendChild(el("p", null, line));
       });

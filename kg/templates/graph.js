@@ -62,6 +62,20 @@
 
   var kindBoxes = Array.prototype.slice.call(document.querySelectorAll("input[data-kind]"));
   var familyBoxes = Array.prototype.slice.call(document.querySelectorAll("input[data-family]"));
+  // The time filter (only when some fact is dated): a link is shown when one of its facts is
+  // dated within the chosen months, or is undated and undated facts are shown.
+  var dateFrom = document.getElementById("date-from");
+  var dateTo = document.getElementById("date-to");
+  var showUndated = document.getElementById("show-undated");
+  function inTime(fact) {
+    if (!dateFrom) { return true; }
+    if (!fact.dates.length) { return showUndated.checked; }
+    var from = dateFrom.value, to = dateTo.value;
+    return fact.dates.some(function (date) {
+      return date.length >= 7 ? from <= date.slice(0, 7) && date.slice(0, 7) <= to :
+        from.slice(0, 4) <= date && date <= to.slice(0, 4);
+    });
+  }
   function applyFilters() {
     var kinds = {}, families = {}, hiddenNode = {}, nodeChanges = [], edgeChanges = [];
     var nodesShown = 0, edgesShown = 0;
@@ -75,7 +89,8 @@
     });
     edges.forEach(function (edge) {
       var hide = !edge.families.some(function (name) { return families[name]; }) ||
-        hiddenNode[edge.from] || hiddenNode[edge.to];
+        hiddenNode[edge.from] || hiddenNode[edge.to] ||
+        !(edge.facts || []).some(function (i) { return inTime(facts[i]); });
       if (!hide) { edgesShown += 1; }
       if (Boolean(edge.hidden) !== hide) { edgeChanges.push({id: edge.id, hidden: hide}); }
     });
@@ -85,7 +100,7 @@
       edgesShown + " of " + edges.length + " links.";
     if (search.value) { runSearch(); }
   }
-  kindBoxes.concat(familyBoxes, [showIsolated]).forEach(function (box) {
+  kindBoxes.concat(familyBoxes, [showIsolated], dateFrom ? [dateFrom, dateTo, showUndated] : []).forEach(function (box) {
     box.addEventListener("change", applyFilters);
   });
 

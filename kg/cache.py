@@ -88,7 +88,7 @@ _DECODER = msgspec.json.Decoder(Entry)
 _ENCODER = msgspec.json.Encoder()
 
 
-def _check_offsets(extraction: ArticleExtraction) -> None:
+def check_offsets(extraction: ArticleExtraction) -> None:
     """Every name and every piece of evidence must be the text at its offsets in the article: a fact
     made up in an edited entry, whose evidence the article does not hold, is not taken."""
     text, digest = extraction.article.text, extraction.article.content_hash
@@ -133,7 +133,7 @@ class ExtractionCache:
                 raise ValueError("stored under another key (copied or forged)")
             if entry.extraction.article.text != article.text:
                 raise ValueError("holds another article's text")
-            _check_offsets(entry.extraction)
+            check_offsets(entry.extraction)
         except FileNotFoundError:
             self.misses += 1
             return None

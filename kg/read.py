@@ -7,6 +7,7 @@ paragraphs are dropped, and web boilerplate is removed with the reviewable patte
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -55,7 +56,7 @@ def find_sources(inputs: Iterable[Path], exclude: Path | None = None) -> list[So
     """
     found: list[SourceFile] = []
     skip = exclude.resolve() if exclude is not None else None
-    for given in inputs:
+    for given in expand_inputs(inputs):
         if not given.exists():
             raise InputError(f"input not found: {given} (give an article file or a folder of articles)")
         if given.is_dir():
@@ -66,6 +67,32 @@ def find_sources(inputs: Iterable[Path], exclude: Path | None = None) -> list[So
         shown = ", ".join(str(p) for p in inputs)
         raise InputError(f"no articles (*.txt, *.md, *.html) found in {shown}")
     return found
+
+
+def expand_inputs(inputs: Iterable[Path]) -> list[Path]:
+    """``inputs`` with globs expanded ("wire/2026-*/*.txt", "**" for any depth; sorted) and list
+    files read: ``@paths.txt`` names one article file, folder or glob per line (blank lines and
+    ``#`` comments skipped; relative paths are relative to the list file)."""
+    out: list[Path] = []
+    for given in inputs:
+        text = str(given)
+        if text.startswith("@") and not given.exists():
+            listing = Path(text[1:])
+            try:
+                lines = listing.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = getattr(exc, "strerror", None) or type(exc).__name__
+                raise InputError(f"cannot read the list file {listing}: {reason} (give one path per line)") from None
+            named = [Path(line.strip()) for line in lines if line.strip() and not line.lstrip().startswith("#")]
+            out += expand_inputs(p if p.is_absolute() else listing.parent / p for p in named)
+        elif not given.exists() and glob.has_magic(text):
+            matches = sorted(glob.glob(text, recursive=True))
+            if not matches:
+                raise InputError(f"no file matches {text} (check the pattern; quote it so the shell leaves it to kg)")
+            out += [Path(m) for m in matches]
+        else:
+            out.append(given)
+    return out
 
 
 def _folder_sources(root: Path, skip: Path | None) -> list[SourceFile]:

@@ -88,7 +88,7 @@ _DECODER = msgspec.json.Decoder(Entry)
 _ENCODER = msgspec.json.Encoder()
 
 
-def _check_offsets(extraction: ArticleExtraction) -> None:
+def check_offsets(extraction: ArticleExtraction) -> None:
     """Every name and every piece of evidence must be the text at its offsets in the article: a fact
     made up in an edited entry, whose evidence the article does not hold, is not taken."""
     text, digest = extraction.article.text, extraction.article.content_hash
@@ -135,7 +135,7 @@ class ExtractionCache:
                 raise ValueError("holds another article's text")
             if entry.extraction.article.published != article.published:
                 raise ValueError("the article's date changed: its facts are dated again")
-            _check_offsets(entry.extraction)
+            check_offsets(entry.extraction)
         except FileNotFoundError:
             self.misses += 1
             return None

@@ -67,6 +67,12 @@ def main() -> None:
 @click.option("--model", default=None, help="spaCy model name (default: best installed English model).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Parallel NLP processes (default: cores).")
 @click.option("--no-cache", is_flag=True, help="Parse every article again, ignoring the cache.")
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Parse on a Dask cluster: its scheduler's address (tcp://HOST:8786), or local:N for N local processes.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option(
     "--format",
@@ -82,12 +88,14 @@ def build(
     model: str | None,
     workers: int | None,
     no_cache: bool,
+    scheduler: str | None,
     quiet: bool,
     formats: str,
 ) -> None:
     """Build OUTDIR/graph.ttl and OUTDIR/graph.html from articles.
 
-    INPUTS are article files or folders of them (.txt, .md, .html). --format adds
+    INPUTS are article files or folders of them (.txt, .md, .html), globs ('wire/*.txt',
+    quoted) or @LIST files naming one path per line. --format adds
     graph.nt, graph.jsonld, graph.trig or graph.graphml (for Gephi or Cytoscape).
 
     \b
@@ -95,6 +103,7 @@ def build(
       kg build corpus -o build
       kg build corpus -o build --format ttl,nt,jsonld,trig,graphml
       kg build ../shared/seeds notes/extra.txt -o seeds-graph --model en_core_web_sm
+      kg build 'archive/**/*.html' -o out --scheduler tcp://10.0.0.5:8786
     """
     from .formats import parse_formats
     from .pipeline import build as build_graph
@@ -111,6 +120,7 @@ def build(
         workers=workers,
         cache=not no_cache,
         formats=keys,
+        scheduler=scheduler,
     )
     skipped = [n for n in result.notices if n.skipped]
     for notice in result.notices:

@@ -66,28 +66,34 @@ def _extract_knowledge(
     workers: int | None,
     cache_dir: Path | None,
     outdir: Path | None,
+    scheduler: str | None = None,
 ) -> tuple[KnowledgeBase, list[Notice], ExtractionCache | None]:
     """``extract_knowledge``, and the cache it used (its hits: the articles not parsed)."""
     from .resolve import resolve
 
-    reader = ArticleReader(find_sources(list(inputs), exclude=outdir))
+    sources = find_sources(list(inputs), exclude=outdir)
     model_name = model or _default_model()
     cache = ExtractionCache(cache_dir, model_version(model_name)) if cache_dir is not None else None
-    extractions: Iterable[ArticleExtraction] = _extractions(reader, model_name, workers or default_workers(), cache)
-    if progress is not None:
-        extractions = progress(extractions, total=len(reader))
-    kept = list(extractions)
-    notices = list(reader.notices)
+    if scheduler is not None:
+        from .cluster import run_on_cluster
+
+        run = run_on_cluster(sources, model_name, scheduler, cache, progress)
+        kept, notices = run.extractions, run.notices
+    else:
+        reader = ArticleReader(sources)
+        extractions: Iterable[ArticleExtraction] = _extractions(reader, model_name, workers or default_workers(), cache)
+        if progress is not None:
+            extractions = progress(extractions, total=len(reader))
+        kept = list(extractions)
+        notices = list(reader.notices)
+        # Only now, with every file read, is each article's full list of names known.
+        kept = [replace(ex, article=reader.with_all_sources(ex.article)) for ex in kept]
     if cache is not None:
         notices += [Notice(path, reason, skipped=False) for path, reason in cache.warnings]
         if cache.full:
             notices.append(Notice(str(cache.root.parent), _disk_full_advice(cache.root.parent), skipped=False))
-    # Only now, with every file read, is each article's full list of names known.
-    kept = [replace(ex, article=reader.with_all_sources(ex.article)) for ex in kept]
     if not kept:
-        raise InputError(
-            "no readable articles: " + "; ".join(f"{n.name}: {n.reason}" for n in reader.notices if n.skipped)
-        )
+        raise InputError("no readable articles: " + "; ".join(f"{n.name}: {n.reason}" for n in notices if n.skipped))
     return resolve(kept), notices, cache
 
 
@@ -254,20 +260,22 @@ def build(
     workers: int | None = None,
     cache: bool = True,
     formats: Iterable[str] = ("ttl",),
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build the graph of ``inputs``; with ``outdir``, write ``graph.ttl`` and ``graph.html`` there.
 
     ``workers`` NLP processes (default: the number of cores); with ``outdir`` and ``cache``,
     extractions are cached in ``outdir/.cache`` and unchanged articles are not parsed again.
     ``formats``: the graph files to write (keys of ``kg.formats.FILES``: ttl, nt, jsonld, trig, graphml).
+    ``scheduler``: parse on a Dask cluster instead (an address, or ``local:N``); see ``kg.cluster``.
     """
     if outdir is None:
-        return _build(inputs, None, model, progress, workers, cache, formats)
+        return _build(inputs, None, model, progress, workers, cache, formats, scheduler)
     from .outdir import locked
 
     check_outdir(outdir)
     with locked(outdir):
-        return _build(inputs, outdir, model, progress, workers, cache, formats)
+        return _build(inputs, outdir, model, progress, workers, cache, formats, scheduler)
 
 
 def _build(
@@ -278,10 +286,13 @@ def _build(
     workers: int | None,
     cache: bool,
     formats: Iterable[str],
+    scheduler: str | None = None,
 ) -> BuildResult:
     from .graph import build_graph
 
-    knowledge, notices, used = _extract_knowledge(inputs, model, progress, workers, outdir if cache else None, outdir)
+    knowledge, notices, used = _extract_knowledge(
+        inputs, model, progress, workers, outdir if cache else None, outdir, scheduler
+    )
     graph = build_graph(knowledge)
     cached = used.hits if used is not None else 0
     result = BuildResult(graph, knowledge, notices, parsed=len(knowledge.articles) - cached, cached=cached)

@@ -9,6 +9,7 @@ dateline or date line at the top of the text, in that order (``kg.dates``); neve
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -58,7 +59,7 @@ def find_sources(inputs: Iterable[Path], exclude: Path | None = None) -> list[So
     """
     found: list[SourceFile] = []
     skip = exclude.resolve() if exclude is not None else None
-    for given in inputs:
+    for given in expand_inputs(inputs):
         if not given.exists():
             raise InputError(f"input not found: {given} (give an article file or a folder of articles)")
         if given.is_dir():
@@ -69,6 +70,38 @@ def find_sources(inputs: Iterable[Path], exclude: Path | None = None) -> list[So
         shown = ", ".join(str(p) for p in inputs)
         raise InputError(f"no articles (*.txt, *.md, *.html) found in {shown}")
     return found
+
+
+def expand_inputs(inputs: Iterable[Path]) -> list[Path]:
+    """``inputs`` with globs expanded ("wire/2026-*/*.txt", "**" for any depth; sorted; article
+    files and folders only) and list
+    files read: ``@paths.txt`` names one article file, folder or glob per line (blank lines and
+    ``#`` comments skipped; relative paths are relative to the list file)."""
+    out: list[Path] = []
+    for given in inputs:
+        text = str(given)
+        if text.startswith("@") and not given.exists():
+            listing = Path(text[1:])
+            try:
+                lines = listing.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = getattr(exc, "strerror", None) or type(exc).__name__
+                raise InputError(f"cannot read the list file {listing}: {reason} (give one path per line)") from None
+            named = [Path(line.strip()) for line in lines if line.strip() and not line.lstrip().startswith("#")]
+            out += expand_inputs(p if p.is_absolute() else listing.parent / p for p in named)
+        elif not given.exists() and glob.has_magic(text):
+            # As in a folder: article files only (no sidecars, no hidden files), and folders.
+            matches = [
+                m
+                for m in sorted(glob.glob(text, recursive=True))
+                if os.path.isdir(m) or Path(m).suffix.lower() in SUFFIXES
+            ]
+            if not matches:
+                raise InputError(f"no file matches {text} (check the pattern; quote it so the shell leaves it to kg)")
+            out += [Path(m) for m in matches]
+        else:
+            out.append(given)
+    return out
 
 
 def _folder_sources(root: Path, skip: Path | None) -> list[SourceFile]:
@@ -332,6 +365,21 @@ def _with_sidecar(source: SourceFile, article: Article, warnings: list[str]) -> 
     return (replace(article, published=published) if published else article), warnings
 
 
+def read_source(source: SourceFile, max_chars: int = MAX_ARTICLE_CHARS) -> tuple[Article, list[str]]:
+    """Read, clean and date one file: the article and its warnings. Raises ``OSError`` or
+    ``ValueError`` (``skip_reason`` words it) when the file gives no article. The local reader
+    and the workers of a cluster build both read through here."""
+    if source.problem:
+        raise ValueError(source.problem)
+    data, more = read_regular(source.path, max_file_bytes(max_chars))
+    article, warnings = parse_article(source.name, data, max_chars, truncated=more)
+    return _with_sidecar(source, article, warnings)
+
+
+def skip_reason(exc: OSError | ValueError) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
 class ArticleReader:
     """Reads ``sources`` lazily: iterating yields each distinct article once, in input order.
 
@@ -352,14 +400,9 @@ class ArticleReader:
     def __iter__(self) -> Iterator[Article]:
         for source in self.sources:
             try:
-                if source.problem:
-                    raise ValueError(source.problem)
-                data, more = read_regular(source.path, max_file_bytes(self.max_chars))
-                article, warnings = parse_article(source.name, data, self.max_chars, truncated=more)
-                article, warnings = _with_sidecar(source, article, warnings)
+                article, warnings = read_source(source, self.max_chars)
             except (OSError, ValueError) as exc:
-                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                self.notices.append(Notice(source.name, reason, skipped=True))
+                self.notices.append(Notice(source.name, skip_reason(exc), skipped=True))
                 continue
             self.notices += [Notice(source.name, w, skipped=False) for w in warnings]
             names = self._names.get(article.content_hash)

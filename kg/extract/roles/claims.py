@@ -10,6 +10,7 @@ from ...models import Article, EntityType, Mention, RoleClaim, Status
 from ..data import matcher, shared_words
 from ..mentions import MentionIndex
 from ..syntax import provenance
+from .context import counterpart_claims, leading_group_state, subject_verb_roles
 from .lexicon import RoleLexicon, role_lexicon
 from .spans import RoleSpan, premodifiers, role_spans, role_text, singular_title, status_inside
 
@@ -18,10 +19,14 @@ def extract_roles(doc: Doc, article: Article, index: MentionIndex) -> list[RoleC
     lex = role_lexicon()
     claims: list[RoleClaim] = []
     for sent in doc.sents:
+        found: list[RoleClaim] = []
         for role in role_spans(sent, index, lex):
-            claims += _claims_for_role(doc, sent, role, article, index, lex)
-        claims += _possessive_ties(doc, sent, article, index, lex)
-        claims += _verb_roles(doc, sent, article, index, lex)
+            found += _claims_for_role(doc, sent, role, article, index, lex, found)
+        found += counterpart_claims(doc, sent, article, index, lex, found)
+        found += _possessive_ties(doc, sent, article, index, lex)
+        found += _verb_roles(doc, sent, article, index, lex)
+        found += subject_verb_roles(doc, sent, article, index, lex)
+        claims += found
     return claims
 
 
@@ -96,7 +101,13 @@ def _possessive_ties(doc: Doc, sent: Span, article: Article, index: MentionIndex
 
 
 def _claims_for_role(
-    doc: Doc, sent: Span, role: RoleSpan, article: Article, index: MentionIndex, lex: RoleLexicon
+    doc: Doc,
+    sent: Span,
+    role: RoleSpan,
+    article: Article,
+    index: MentionIndex,
+    lex: RoleLexicon,
+    earlier: list[RoleClaim],
 ) -> list[RoleClaim]:
     pre = premodifiers(doc, role, sent, index, lex)
     text, nominee = role_text(doc, role, lex, pre.extra_rank)
@@ -109,17 +120,29 @@ def _claims_for_role(
     if head in lex.field_heads:  # "a Japan expert": the country is the field
         pre_orgs = [m for m in pre_orgs if m.type != EntityType.COUNTRY]
     pre_org = pre_orgs[0] if pre_orgs else (pre.possessors[0] if pre.possessors else None)
+    pre_org = _owner_over_namesake(pre_org, pre.possessors)
 
-    person, pattern = None, ""
+    person, pattern, group_state = None, "", False
     after = role.end + (1 if role.end < sent.end and doc[role.end].text == "," else 0)
-    hit = index.at(after)
+    hit = _holder_after(doc, after, sent, index, lex)
     coordinated: list[Mention] = []
-    if org_after is None and hit and hit[0] == after and hit[2].type == EntityType.PERSON:
+    comma_after_org = org_after is not None and _org_end < sent.end and doc[_org_end].text == ","
+    forward = _holder_after(doc, _org_end + 1, sent, index, lex) if comma_after_org else None
+    if forward and _list_item_end(doc, forward[1], sent):
+        # "the president of Mozambique, Filipe Nyusi, and ...": a title written before its holder
+        before = _person_before(doc, pre.start, sent, index, lex)
+        titled = {c.person.start for c in earlier if c.provenance.pattern == "title_before_name"}
+        if before is None or before[0].start in titled:
+            person, pattern = forward[2], "title_before_name"
+    if person is None and org_after is None and hit:
         person, pattern = hit[2], "title_before_name"
         coordinated = _coordinated_people(doc, hit[1], sent, index, lex)
         if coordinated:  # "Foreign Ministers Penny Wong and Wang Yi": each holds the title
             text = singular_title(doc, role, text)
-    else:
+        if pre_org is None and org_after is None:  # "a Saudi delegation led by Investment Minister X"
+            pre_org = leading_group_state(doc, hit[0], hit[1], index, lex)
+            group_state = pre_org is not None
+    elif person is None:
         found = _person_before(doc, pre.start, sent, index, lex)
         if found:
             person, pattern = found
@@ -131,6 +154,8 @@ def _claims_for_role(
     confidence = conf(pattern)
     if head in lex.weak_heads:
         confidence -= conf("weak_head")
+    if group_state:
+        confidence -= conf("group_state")
     claims: list[RoleClaim] = []
     if pre_org is not None and org_after is not None and status == Status.FORMER:
         # "a former White House official at the Brookings Institution": then one, now the other
@@ -156,6 +181,38 @@ def _claims_for_role(
         tie = provenance(article, sent, pattern, conf("second_tie"))
         claims.append(RoleClaim(person, "affiliated", now_org, Status.CURRENT, tie))
     return claims
+
+
+def _holder_after(
+    doc: Doc, j: int, sent: Span, index: MentionIndex, lex: RoleLexicon
+) -> tuple[int, int, Mention] | None:
+    """The person at token ``j``, maybe behind a second title of theirs ("..., US General P")."""
+    k = j
+    while k < sent.end:
+        hit = index.at(k)
+        if hit and hit[0] == k and hit[2].type == EntityType.PERSON:
+            return hit if k == j or doc[k - 1].lower_ in lex.heads else None
+        if hit and hit[2].type == EntityType.COUNTRY and k == j:
+            k = hit[1]
+        elif not hit and doc[k].lower_ in lex.title_words and doc[k].is_title:
+            k += 1
+        else:
+            return None
+    return None
+
+
+def _list_item_end(doc: Doc, end: int, sent: Span) -> bool:
+    """A name that closes a list item: followed by a comma, "and", or the end of the sentence."""
+    return end >= sent.end or doc[end].text in {",", ";", "."} or doc[end].lower_ == "and"
+
+
+def _owner_over_namesake(org: Mention | None, possessors: list[Mention]) -> Mention | None:
+    """ "Brazil's Senate President": a body name the gazetteer gives to another state is the possessor's."""
+    country = next((p for p in possessors if p.type == EntityType.COUNTRY), None)
+    if org is None or country is None or org is country or not org.gazetteer_key:
+        return org
+    state = load_gazetteer().state_of(org.gazetteer_key)
+    return country if state is not None and state != country.gazetteer_key else org
 
 
 def _coordinated_people(doc: Doc, end: int, sent: Span, index: MentionIndex, lex: RoleLexicon) -> list[Mention]:

@@ -1,0 +1,142 @@
+"""Where a title's organisation or holder stands outside its own phrase.
+
+- ``his``/``her`` before a title: the title belongs to the state of the person meant
+  ("Netanyahu ... his former defence minister, Yoav Gallant").
+- a noun phrase "the court's", "the agency's" standing for an organisation named before.
+- a group "led by" the person ("a Saudi delegation led by Investment Minister X"): the
+  group's nationality is the person's.
+- "his Rwandan counterpart P": P holds the title of the person named before, in another state.
+- a role verb with the person as subject ("P chairs the X Committee") or agent
+  ("the X Committee, chaired by P").
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from ...models import Article, EntityType, Mention, RoleClaim, Status
+from ..mentions import MentionIndex
+from ..syntax import provenance
+from .lexicon import RoleLexicon
+
+
+def pronoun_owner(doc: Doc, i: int, index: MentionIndex, lex: RoleLexicon) -> Mention | None:
+    """The person "his"/"her" at token ``i`` stands for: the last person named before it."""
+    if doc[i].lower_ not in lex.pronoun_possessives:
+        return None
+    return index.person_before(i)
+
+
+def named_antecedent(doc: Doc, i: int, sent: Span, index: MentionIndex, lex: RoleLexicon) -> Mention | None:
+    """ "the court's prosecutor": the last organisation before ``i`` whose name holds the noun."""
+    tok = doc[i]
+    if tok.pos_ != "NOUN" or not tok.is_lower or tok.lower_ not in lex.anaphor_nouns:
+        return None
+    if i == 0 or doc[i - 1].lower_ != "the":
+        return None
+    for j in range(i - 1, -1, -1):
+        hit = index.at(j)
+        if hit and hit[2].type == EntityType.ORGANIZATION and tok.lower_ in hit[2].name.lower().split():
+            return hit[2]
+    return None
+
+
+def leading_group_state(doc: Doc, person_start: int, person_end: int, index: MentionIndex, lex: RoleLexicon):
+    """ "a Saudi delegation led by Minister X", "the Afghan team includes ... Minister X": the
+    country modifying the group the person leads or belongs to."""
+    tok = doc[person_start:person_end].root
+    for _ in range(8):
+        if tok.pos_ in {"VERB", "AUX"} or tok.head is tok:
+            break
+        tok = tok.head
+    lemma = tok.lemma_.lower()
+    if lemma in lex.role_verbs and tok.dep_ in {"acl", "relcl"} and any(c.dep_ == "agent" for c in tok.children):
+        return _country_modifier(tok.head, index)
+    if lemma in lex.group_verbs:
+        subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        return _country_modifier(subject, index) if subject is not None else None
+    return None
+
+
+def _country_modifier(noun: Token, index: MentionIndex) -> Mention | None:
+    for child in noun.children:
+        if child.dep_ in {"amod", "compound", "poss", "nmod"}:
+            hit = index.at(child.i)
+            if hit and hit[2].type == EntityType.COUNTRY:
+                return hit[2]
+    return None
+
+
+def stance_prefix(doc: Doc, start: int, lex: RoleLexicon) -> bool:
+    """ "pro-China leader": a country after "pro-"/"anti-" is a stance, not an employer."""
+    return start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in lex.stance_prefixes
+
+
+def counterpart_claims(
+    doc: Doc, sent: Span, article: Article, index: MentionIndex, lex: RoleLexicon, claims: list[RoleClaim]
+) -> list[RoleClaim]:
+    """ "Minister A and his Omani counterpart B": B holds A's title in the state named before the word."""
+    out = []
+    for tok in sent:
+        if tok.lower_ not in lex.counterpart_words:
+            continue
+        hit = index.at(tok.i + 1)
+        if not hit or hit[0] != tok.i + 1 or hit[2].type != EntityType.PERSON:
+            continue
+        state = None
+        for j in range(tok.i - 1, max(sent.start, tok.i - 4) - 1, -1):
+            found = index.at(j)
+            if found and found[2].type == EntityType.COUNTRY:
+                state = found[2]
+                break
+        if state is None:
+            continue
+        before = [c for c in claims if c.person.start < doc[tok.i].idx and c.provenance.pattern != "counterpart"]
+        titled = [c for c in before if c.role not in {"affiliated", "member"} and c.person is not hit[2]]
+        if not titled:
+            continue
+        model = max(titled, key=lambda c: c.person.start)
+        conf = lex.patterns.confidence("counterpart")
+        out.append(RoleClaim(hit[2], model.role, state, model.status, provenance(article, sent, "counterpart", conf)))
+    return out
+
+
+def subject_verb_roles(
+    doc: Doc, sent: Span, article: Article, index: MentionIndex, lex: RoleLexicon
+) -> list[RoleClaim]:
+    """ "P chairs the X Committee" and "the X Committee, chaired by P": a role named by a verb
+    whose person is its subject or agent and whose object is a named organisation."""
+    claims = []
+    for verb in sent:
+        lemma = verb.lemma_.lower()
+        title = lex.role_verbs.get(lemma)
+        if title is None or lemma not in lex.subject_role_verbs or verb.pos_ != "VERB":
+            continue
+        person = org = None
+        if verb.tag_ == "VBN" and verb.dep_ in {"acl", "relcl"}:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            person = _mention(pobj, index, {EntityType.PERSON})
+            org = _mention(verb.head, index, {EntityType.ORGANIZATION})
+            before = index.at(verb.i - 1)
+            if org is None and before and before[1] == verb.i and before[2].type == EntityType.ORGANIZATION:
+                org = before[2]  # "a meeting of its Security Committee chaired by P": the parse hangs it on the meeting
+        elif verb.tag_ in {"VBZ", "VBD"}:
+            subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if subj is not None and doc[subj.i - 1].lower_ not in {"who"}:
+                person = _mention(subj, index, {EntityType.PERSON})
+            org = _mention(obj, index, {EntityType.ORGANIZATION})
+        if person is None or org is None:
+            continue
+        status = Status.FORMER if verb.tag_ == "VBD" and verb.dep_ not in {"acl", "relcl"} else Status.CURRENT
+        conf = lex.patterns.confidence("subject_role_verb")
+        claims.append(RoleClaim(person, title, org, status, provenance(article, sent, "subject_role_verb", conf)))
+    return claims
+
+
+def _mention(tok: Token | None, index: MentionIndex, types: set[EntityType]) -> Mention | None:
+    if tok is None:
+        return None
+    hit = index.at(tok.i)
+    return hit[2] if hit and hit[2].type in types else None

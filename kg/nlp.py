@@ -102,8 +102,11 @@ class GazetteerMerge:
             # "Japan Foresight" is a name; "Philippine Defense" is a country and a title word
             rest = [t for t in ent if not match.start <= t.i < match.end and not t.is_punct]
             return not all(t.lower_ in _title_words() for t in rest)
-        # "Donald Trump Jr." or "Kim Jong Un" found by NER around a shorter gazetteer name
-        return ent.label_ == "PERSON" and match.label_ == "PERSON"
+        # "Donald Trump Jr." or "Kim Jong Un" found by NER around a shorter gazetteer name; a surname
+        # that is also a body's name ("Therese Kayikwamba Wagner") after two or more given names
+        given = [t for t in ent.doc[ent.start : match.start] if t.pos_ == "PROPN" and t.is_title]
+        surname = match.label_ == "ORG" and match.end == ent.end and len(given) >= 2 == match.start - ent.start
+        return ent.label_ == "PERSON" and (match.label_ == "PERSON" or surname)
 
 
 def _title_words() -> frozenset[str]:

@@ -44,7 +44,7 @@ def find_mentions(doc: Doc) -> dict[int, Mention]:
         if typed is None:
             continue
         type_, key, via = typed
-        if key is None and all(t.lower_ in title_words or t.is_punct for t in ent):
+        if key is None and all(t.lower_ in title_words or t.is_punct for t in ent) and _in_title(ent, lex):
             continue  # "Defense" in "Defense Secretary Pete Hegseth" is part of a title
         if key is None and type_ == EntityType.ORGANIZATION and _person_like(ent, lex):
             type_ = EntityType.PERSON
@@ -53,6 +53,14 @@ def find_mentions(doc: Doc) -> dict[int, Mention]:
             continue  # NER calls stray common nouns ("state") names now and then
         out[ent.start] = Mention(ent.text, name, type_, ent.start_char, ent.end_char, key, via)
     return out
+
+
+def _in_title(ent: Span, lex: RoleLexicon) -> bool:
+    """Title words the NER called a name are part of a title when they hold a title's head or one
+    follows ("Defense Secretary"); "National Security Committee" on its own is a body."""
+    doc = ent.doc
+    following = doc[ent.end] if ent.end < len(doc) else None
+    return any(t.lower_ in lex.heads for t in ent) or following is not None and following.lower_ in lex.title_words
 
 
 def _person_like(ent: Span, lex: RoleLexicon) -> bool:
@@ -67,8 +75,10 @@ def _person_like(ent: Span, lex: RoleLexicon) -> bool:
         return False
     doc = ent.doc
     before = doc[ent.start - 1] if ent.start > 0 else None
-    if before is not None and before.lower_ in lex.heads:
-        return True
+    if before is not None and (
+        before.lower_ in lex.heads or before.is_lower and before.lower_ in lex.domains | lex.rank
+    ):
+        return True  # "Foreign Minister P", "chief of staff P"
     after = doc[ent.end : ent.end + 4]
     return len(after) >= 2 and after[0].text == "," and any(t.lower_ in lex.heads for t in after[1:])
 

@@ -113,8 +113,8 @@ def subject_verb_roles(
         if title is None or lemma not in lex.subject_role_verbs or verb.pos_ != "VERB":
             continue
         person = org = None
-        if verb.tag_ == "VBN" and verb.dep_ in {"acl", "relcl"}:
-            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        if agent is not None and verb.dep_ in {"acl", "relcl"}:
             pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
             person = _mention(pobj, index, {EntityType.PERSON})
             org = _mention(verb.head, index, {EntityType.ORGANIZATION})

@@ -10,7 +10,7 @@ from ...models import Article, EntityType, Mention, RoleClaim, Status
 from ..data import matcher, shared_words
 from ..mentions import MentionIndex
 from ..syntax import provenance
-from .context import counterpart_claims, leading_group_state, subject_verb_roles
+from .context import counterpart_claims, is_party, person_of_body, leading_group_state, subject_verb_roles
 from .lexicon import RoleLexicon, role_lexicon
 from .spans import RoleSpan, premodifiers, role_spans, role_text, singular_title, status_inside
 
@@ -18,7 +18,7 @@ from .spans import RoleSpan, premodifiers, role_spans, role_text, singular_title
 def extract_roles(doc: Doc, article: Article, index: MentionIndex) -> list[RoleClaim]:
     lex = role_lexicon()
     claims: list[RoleClaim] = []
-    for sent in doc.sents:
+    for sent in _sentences(doc, index):
         found: list[RoleClaim] = []
         for role in role_spans(sent, index, lex):
             found += _claims_for_role(doc, sent, role, article, index, lex, found)
@@ -26,8 +26,28 @@ def extract_roles(doc: Doc, article: Article, index: MentionIndex) -> list[RoleC
         found += _possessive_ties(doc, sent, article, index, lex)
         found += _verb_roles(doc, sent, article, index, lex)
         found += subject_verb_roles(doc, sent, article, index, lex)
+        found += person_of_body(doc, sent, article, index, lex)
         claims += found
     return claims
+
+
+def _sentences(doc: Doc, index: MentionIndex) -> list[Span]:
+    """The parser's sentences, a lone name cut off before a title joined to it again
+    ("UNESCO | Director-General Audrey Azoulay said ...")."""
+    out: list[Span] = []
+    pending: int | None = None
+    for sent in doc.sents:
+        start = sent.start if pending is None else pending
+        words = [t for t in sent if not t.is_space]
+        hit = index.at(words[0].i) if words else None
+        if hit and hit[0] == words[0].i and hit[1] == words[-1].i + 1:
+            pending = start  # a sentence that is one name and nothing else
+            continue
+        pending = None
+        out.append(doc[start : sent.end])
+    if pending is not None:
+        out.append(doc[pending:])
+    return out
 
 
 def _verb_roles(doc: Doc, sent: Span, article: Article, index: MentionIndex, lex: RoleLexicon) -> list[RoleClaim]:
@@ -94,7 +114,7 @@ def _possessive_ties(doc: Doc, sent: Span, article: Article, index: MentionIndex
             person, org = owner_m, owned_m
         else:
             continue
-        tie = "member" if _is_party(org) else "affiliated"  # "Ishiba's Liberal Democratic Party"
+        tie = "member" if is_party(org) else "affiliated"  # "Ishiba's Liberal Democratic Party"
         evidence = provenance(article, sent, "possessive_tie", lex.patterns.confidence("possessive_tie"))
         claims.append(RoleClaim(person, tie, org, Status.CURRENT, evidence))
     return claims
@@ -191,7 +211,8 @@ def _holder_after(
     while k < sent.end:
         hit = index.at(k)
         if hit and hit[0] == k and hit[2].type == EntityType.PERSON:
-            return hit if k == j or doc[k - 1].lower_ in lex.heads else None
+            demonym = k > j and (before := index.at(k - 1)) is not None and before[2].via == "demonym"
+            return hit if k == j or demonym or doc[k - 1].lower_ in lex.heads else None
         if hit and hit[2].type == EntityType.COUNTRY and k == j:
             k = hit[1]
         elif not hit and doc[k].lower_ in lex.title_words and doc[k].is_title:
@@ -319,9 +340,3 @@ def _copula_before(doc: Doc, pos: int, sent: Span, lex: RoleLexicon) -> int | No
     copulas = matcher(doc.vocab, "copula", lambda: [("copula", lex.patterns.token_patterns("copula"))])
     starts = [start for _id, start, end in copulas(doc[sent.start : pos]) if sent.start + end == pos]
     return sent.start + min(starts) if starts else None
-
-
-def _is_party(org: Mention) -> bool:
-    """A political party: so the gazetteer says, else its name does ("Ishiba's Liberal Democratic Party")."""
-    entry = load_gazetteer().get(org.gazetteer_key) if org.gazetteer_key else None
-    return entry.kind == "party" if entry is not None else "party" in org.name.lower()

@@ -14,17 +14,27 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from ...gazetteer import load_gazetteer
 from ...models import Article, EntityType, Mention, RoleClaim, Status
 from ..mentions import MentionIndex
 from ..syntax import provenance
 from .lexicon import RoleLexicon
 
 
-def pronoun_owner(doc: Doc, i: int, index: MentionIndex, lex: RoleLexicon) -> Mention | None:
-    """The person "his"/"her" at token ``i`` stands for: the last person named before it."""
-    if doc[i].lower_ not in lex.pronoun_possessives:
+def pronoun_owner(doc: Doc, i: int, sent: Span, index: MentionIndex, lex: RoleLexicon) -> Mention | None:
+    """What a possessive pronoun at token ``i`` stands for: "his"/"her", the last person named
+    before it; "its", the last body or country before it in the sentence that is a subject."""
+    low = doc[i].lower_
+    if low in lex.pronoun_possessives:
+        return index.person_before(i)
+    if low not in lex.body_possessives:
         return None
-    return index.person_before(i)
+    for j in range(i - 1, sent.start - 1, -1):
+        hit = index.at(j)
+        if hit and hit[0] == j and hit[2].type != EntityType.PERSON:
+            if doc[hit[0] : hit[1]].root.dep_ in {"nsubj", "nsubjpass"}:
+                return hit[2]
+    return None
 
 
 def named_antecedent(doc: Doc, i: int, sent: Span, index: MentionIndex, lex: RoleLexicon) -> Mention | None:
@@ -140,3 +150,35 @@ def _mention(tok: Token | None, index: MentionIndex, types: set[EntityType]) -> 
         return None
     hit = index.at(tok.i)
     return hit[2] if hit and hit[2].type in types else None
+
+
+def person_of_body(doc: Doc, sent: Span, article: Article, index: MentionIndex, lex: RoleLexicon) -> list[RoleClaim]:
+    """ "Lai Ching-te (...) of the ruling Democratic Progressive Party": a tie written after the name."""
+    claims = []
+    for tok in sent:
+        hit = index.at(tok.i)
+        if not hit or hit[0] != tok.i or hit[2].type != EntityType.PERSON:
+            continue
+        j = hit[1]
+        if j < sent.end and doc[j].text == "(":
+            while j < sent.end and doc[j].text != ")":
+                j += 1
+            j += 1
+        if j >= sent.end or doc[j].lower_ != "of":
+            continue
+        j += 1
+        while j < sent.end and (doc[j].lower_ == "the" or doc[j].is_lower and doc[j].pos_ in {"ADJ", "VERB"}):
+            j += 1
+        body = index.at(j) if j < sent.end else None
+        if not body or body[0] != j or body[2].type != EntityType.ORGANIZATION:
+            continue
+        tie = "member" if is_party(body[2]) else "affiliated"
+        conf = lex.patterns.confidence("person_of_body")
+        claims.append(RoleClaim(hit[2], tie, body[2], Status.CURRENT, provenance(article, sent, "person_of_body", conf)))
+    return claims
+
+
+def is_party(org: Mention) -> bool:
+    """A political party: so the gazetteer says, else its name does ("Ishiba's Liberal Democratic Party")."""
+    entry = load_gazetteer().get(org.gazetteer_key) if org.gazetteer_key else None
+    return entry.kind == "party" if entry is not None else "party" in org.name.lower()

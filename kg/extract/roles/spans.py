@@ -153,9 +153,9 @@ def premodifiers(doc: Doc, role: RoleSpan, sent: Span, index: MentionIndex, lex:
             (possessors if is_possessive else orgs).append(mention)
             i = m_start - 1
             continue
-        owner = pronoun_owner(doc, i, index, lex)
+        owner = pronoun_owner(doc, i, sent, index, lex)
         if owner is not None and not possessors:
-            possessors.append(owner)  # "his former defence minister": the state of the person meant
+            possessors.append(owner)  # "his former defence minister", "its manager"
             i -= 1
             continue
         antecedent = named_antecedent(doc, i, sent, index, lex) if i + 1 < len(doc) else None

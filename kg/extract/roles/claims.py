@@ -10,7 +10,7 @@ from ...models import Article, EntityType, Mention, RoleClaim, Status
 from ..data import matcher, shared_words
 from ..mentions import MentionIndex
 from ..syntax import provenance
-from .context import counterpart_claims, is_party, person_of_body, leading_group_state, subject_verb_roles
+from .context import counterpart_claims, is_party, leading_group_state, person_of_body, subject_verb_roles
 from .lexicon import RoleLexicon, role_lexicon
 from .spans import RoleSpan, premodifiers, role_spans, role_text, singular_title, status_inside
 
@@ -184,6 +184,10 @@ def _claims_for_role(
         claims.append(RoleClaim(person, "affiliated", org_after, Status.CURRENT, tie))
         return claims
     org = org_after or pre_org
+    if org is None and pattern == "title_before_name":
+        # "Pakistan's Ambassador P1, and Commerce Secretary P2": a list of one state's officials
+        org = _state_of_list(doc, pre.start, sent, index, earlier)
+        confidence -= conf("list_state") if org is not None else 0
     if org is None:
         if not {w.lower() for w in text.split()} & lex.state_titles:
             return claims  # a bare "trade chief": resolution can only guess whose, so say nothing
@@ -220,6 +224,18 @@ def _holder_after(
         else:
             return None
     return None
+
+
+def _state_of_list(doc: Doc, start: int, sent: Span, index: MentionIndex, earlier: list[RoleClaim]) -> Mention | None:
+    """The country of the titled person listed just before a title at ``start``, if any."""
+    j = start - 1
+    while j >= sent.start and doc[j].text in {",", "and"}:
+        j -= 1
+    hit = index.at(j) if j < start - 1 else None
+    if not hit or hit[2].type != EntityType.PERSON:
+        return None
+    orgs = [c.org for c in earlier if c.person is hit[2] and c.org is not None]
+    return orgs[-1] if orgs and orgs[-1].type == EntityType.COUNTRY else None
 
 
 def _list_item_end(doc: Doc, end: int, sent: Span) -> bool:

@@ -31,9 +31,9 @@ def pronoun_owner(doc: Doc, i: int, sent: Span, index: MentionIndex, lex: RoleLe
         return None
     for j in range(i - 1, sent.start - 1, -1):
         hit = index.at(j)
-        if hit and hit[0] == j and hit[2].type != EntityType.PERSON:
-            if doc[hit[0] : hit[1]].root.dep_ in {"nsubj", "nsubjpass"}:
-                return hit[2]
+        is_subject = hit is not None and doc[hit[0] : hit[1]].root.dep_ in {"nsubj", "nsubjpass"}
+        if hit and hit[0] == j and hit[2].type != EntityType.PERSON and is_subject:
+            return hit[2]
     return None
 
 
@@ -174,7 +174,9 @@ def person_of_body(doc: Doc, sent: Span, article: Article, index: MentionIndex, 
             continue
         tie = "member" if is_party(body[2]) else "affiliated"
         conf = lex.patterns.confidence("person_of_body")
-        claims.append(RoleClaim(hit[2], tie, body[2], Status.CURRENT, provenance(article, sent, "person_of_body", conf)))
+        claims.append(
+            RoleClaim(hit[2], tie, body[2], Status.CURRENT, provenance(article, sent, "person_of_body", conf))
+        )
     return claims
 
 

@@ -38,15 +38,19 @@ def pronoun_owner(doc: Doc, i: int, sent: Span, index: MentionIndex, lex: RoleLe
 
 
 def named_antecedent(doc: Doc, i: int, sent: Span, index: MentionIndex, lex: RoleLexicon) -> Mention | None:
-    """ "the court's prosecutor": the last organisation before ``i`` whose name holds the noun."""
+    """ "the court's prosecutor": the last organisation before ``i`` whose name holds the noun;
+    "the country's minister": the last country named before ``i``."""
     tok = doc[i]
-    if tok.pos_ != "NOUN" or not tok.is_lower or tok.lower_ not in lex.anaphor_nouns:
+    low = tok.lower_
+    if tok.pos_ != "NOUN" or not tok.is_lower or low not in lex.anaphor_nouns | lex.country_anaphors:
         return None
     if i == 0 or doc[i - 1].lower_ != "the":
         return None
     for j in range(i - 1, -1, -1):
         hit = index.at(j)
-        if hit and hit[2].type == EntityType.ORGANIZATION and tok.lower_ in hit[2].name.lower().split():
+        if hit and low in lex.country_anaphors and hit[2].type == EntityType.COUNTRY:
+            return hit[2]
+        if hit and hit[2].type == EntityType.ORGANIZATION and low in hit[2].name.lower().split():
             return hit[2]
     return None
 

@@ -42,6 +42,7 @@ class RoleLexicon:
     stance_prefixes: frozenset[str]
     counterpart_words: frozenset[str]
     group_verbs: frozenset[str]
+    country_anaphors: frozenset[str]
     body_possessives: frozenset[str]
     subject_role_verbs: frozenset[str]
     title_words: frozenset[str]  # heads, domains and ranks, as listed: what the NER must not call a name
@@ -90,6 +91,7 @@ def role_lexicon() -> RoleLexicon:
         stance_prefixes=words("stance_prefixes"),
         counterpart_words=words("counterpart_words"),
         group_verbs=words("group_verbs"),
+        country_anaphors=words("country_anaphors"),
         body_possessives=words("body_possessives"),
         subject_role_verbs=words("subject_role_verbs"),
         title_words=words("heads") | words("domains") | words("rank"),

@@ -11,7 +11,7 @@ from ..data import matcher, shared_words
 from ..mentions import MentionIndex
 from ..syntax import provenance
 from .context import counterpart_claims, is_party, leading_group_state, person_of_body, subject_verb_roles
-from .lexicon import RoleLexicon, role_lexicon
+from .lexicon import RoleLexicon, is_head, role_lexicon
 from .spans import RoleSpan, premodifiers, role_spans, role_text, singular_title, status_inside
 
 
@@ -170,6 +170,12 @@ def _claims_for_role(
         return []
     if pattern == "relative_clause":
         status = status if status != Status.CURRENT else _tense_status(doc, pre.start)
+    if (
+        pattern == "title_before_name"
+        and status == Status.CURRENT
+        and _serves_former(doc, pre.start, sent, lex, earlier)
+    ):
+        status = Status.FORMER  # "who served as adviser to President George W Bush": his time, too
     conf = lex.patterns.confidence
     confidence = conf(pattern)
     if head in lex.weak_heads:
@@ -224,6 +230,13 @@ def _holder_after(
         else:
             return None
     return None
+
+
+def _serves_former(doc: Doc, start: int, sent: Span, lex: RoleLexicon, earlier: list[RoleClaim]) -> bool:
+    """A title after "adviser to" whose own holder held that post in the past."""
+    if start - 2 < sent.start or doc[start - 1].lower_ != "to" or not is_head(doc[start - 2], lex):
+        return False
+    return bool(earlier) and earlier[-1].status == Status.FORMER
 
 
 def _state_of_list(doc: Doc, start: int, sent: Span, index: MentionIndex, earlier: list[RoleClaim]) -> Mention | None:

@@ -225,8 +225,8 @@ def _person_states(roles: list[RoleFact], resolver: Resolver) -> dict[str, str]:
     best: dict[str, tuple[float, str]] = {}
     for r in roles:
         state = resolver.gaz.state_of(r.org) if not r.org.startswith("country:") else r.org
-        if state is None and resolver.gaz.is_international(r.org):
-            state = r.org  # an international body: a NATO secretary general acts for NATO
+        if state is None and resolver.gaz.is_international(r.org):  # NATO's secretary general acts for NATO,
+            state = getattr(resolver.gaz.get(r.org), "acts_for", None) or r.org  # the Commission's for the EU
         if state is None or r.status != Status.CURRENT:
             continue
         score = r.provenance.confidence
@@ -327,7 +327,7 @@ def _titled(ex: ArticleExtraction, m: Mention) -> bool:
     """A country written before a title word ("US Secretary", "Pakistan's Ambassador", "Omani counterpart")."""
     from .extract.roles.lexicon import role_lexicon
 
-    lex = role_lexicon()
+    lex = role_lexicon()  # the title words are the role family's data
     following = re.match(r"(?:['\u2019]s)?\s+([A-Za-z-]+)", ex.article.text[m.end : m.end + 40])
     return following is not None and following.group(1).lower() in lex.heads | lex.rank | lex.counterpart_words
 

@@ -233,8 +233,10 @@ def _holder_after(
 
 
 def _serves_former(doc: Doc, start: int, sent: Span, lex: RoleLexicon, earlier: list[RoleClaim]) -> bool:
-    """A title after "adviser to" whose own holder held that post in the past."""
-    if start - 2 < sent.start or doc[start - 1].lower_ != "to" or not is_head(doc[start - 2], lex):
+    """A title after "adviser to" or "official under" whose own holder held that post in the past."""
+    if start - 2 < sent.start or doc[start - 1].lower_ not in {"to", "under"}:
+        return False
+    if doc[start - 1].lower_ == "to" and not is_head(doc[start - 2], lex):
         return False
     return bool(earlier) and earlier[-1].status == Status.FORMER
 

@@ -82,6 +82,9 @@ def _extend_right(doc: Doc, k: int, limit: int, index: MentionIndex, lex: RoleLe
         if low in lex.heads | lex.rank | lex.domains or tok.text == "-":
             if tok.text == "-" and (end + 1 >= limit or index.at(end + 1)):
                 break
+            allowed_after = lex.rank_only_before.get(low)
+            if allowed_after is not None and (end + 1 >= limit or doc[end + 1].lower_ not in allowed_after):
+                break  # "an official under President X": a preposition, not "under secretary"
             end += 1
             continue
         if low == "and" and end + 1 < limit and doc[end + 1].lower_ in lex.heads:

@@ -115,3 +115,15 @@ def test_resolve_focus_guess_leaves_out_a_country_given_to_another_title(analyse
     kb = resolve([analyse(text)])
     assert ("person:John Kamau", "country:United States") not in people_orgs(kb)
     assert ("person:John Kamau", "country:Kenya") in people_orgs(kb)
+
+
+def test_extract_roles_name_with_a_particle_the_ner_called_an_organisation(nlp):
+    from spacy.tokens import Span
+
+    from kg.extract import find_mentions
+    from kg.models import EntityType
+
+    doc = nlp("The guests were the prime minister of Cape Verde, Mario Correia e Sousa, and others.")
+    start = next(t.i for t in doc if t.text == "Mario")
+    doc.ents = [e for e in doc.ents if e.end <= start] + [Span(doc, start, start + 4, label="ORG")]
+    assert find_mentions(doc)[start].type == EntityType.PERSON

@@ -71,16 +71,27 @@ def _person_like(ent: Span, lex: RoleLexicon) -> bool:
     followed by an appositive title or directly after a title.
     """
     words = [t for t in ent if not t.is_punct]
-    if not 2 <= len(words) <= 3 or any(not t.is_title or t.lower_ in lex.org_words for t in words):
-        return False
+    names = [t for t in words if t.lower_ not in lex.name_particles or t in (words[0], words[-1])]
+    if not 2 <= len(names) <= 4 or any(not t.is_title or t.lower_ in lex.org_words for t in names):
+        return False  # "Ulisses Correia e Silva": particles inside a name are lower case
     doc = ent.doc
     before = doc[ent.start - 1] if ent.start > 0 else None
+    if before is not None and before.text == "," and _title_of_country_before(doc, ent.start - 1, lex):
+        return True  # "the prime minister of Cape Verde, P"
     if before is not None and (
         before.lower_ in lex.heads or before.is_lower and before.lower_ in lex.domains | lex.rank
     ):
         return True  # "Foreign Minister P", "chief of staff P"
     after = doc[ent.end : ent.end + 4]
     return len(after) >= 2 and after[0].text == "," and any(t.lower_ in lex.heads for t in after[1:])
+
+
+def _title_of_country_before(doc: Doc, comma: int, lex: RoleLexicon) -> bool:
+    """ "the president of X," ending at token ``comma``: a title head, "of" and a country."""
+    j = comma - 1
+    while j > 0 and doc[j].ent_id_.startswith("country:"):
+        j -= 1
+    return j < comma - 1 and j >= 1 and doc[j].lower_ == "of" and doc[j - 1].lower_ in lex.heads
 
 
 class MentionIndex:

@@ -73,10 +73,16 @@ class GazetteerMerge:
 
     @staticmethod
     def _title_dropped(ent: Span) -> Span:
-        """An NER organisation ending in a title ("Chamber of Deputies Speaker") keeps only the body's name."""
+        """An NER organisation ending in a title ("Chamber of Deputies Speaker") keeps only the body's
+        name; an NER person starting with a state title ("King Charles III") only the name."""
         from .extract.roles.lexicon import role_lexicon
 
         lex = role_lexicon()
+        start = ent.start
+        while ent.label_ == "PERSON" and start < ent.end - 1 and ent.doc[start].lower_ in lex.state_titles:
+            start += 1
+        if start > ent.start:
+            return Span(ent.doc, start, ent.end, label=ent.label)
         end = ent.end
         while ent.label_ == "ORG" and end - 1 > ent.start and ent.doc[end - 1].lower_ in lex.heads:
             end -= 1

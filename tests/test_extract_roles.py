@@ -127,3 +127,13 @@ def test_extract_roles_name_with_a_particle_the_ner_called_an_organisation(nlp):
     start = next(t.i for t in doc if t.text == "Mario")
     doc.ents = [e for e in doc.ents if e.end <= start] + [Span(doc, start, start + 4, label="ORG")]
     assert find_mentions(doc)[start].type == EntityType.PERSON
+
+
+def test_extract_roles_title_inside_an_ner_name_and_a_post_held_in_two_states(analyse):
+    ex = analyse(
+        "The speech was read by King Harald V, the head of state for both Norway and the United Kingdom, on Monday."
+    )
+    found = roles(ex)
+    assert ("Harald V", "king", None, Status.CURRENT) in found
+    assert ("Harald V", "head of state", "Norway", Status.CURRENT) in found
+    assert ("Harald V", "head of state", "United Kingdom", Status.CURRENT) in found

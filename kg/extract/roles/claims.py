@@ -10,7 +10,14 @@ from ...models import Article, EntityType, Mention, RoleClaim, Status
 from ..data import matcher, shared_words
 from ..mentions import MentionIndex
 from ..syntax import provenance
-from .context import counterpart_claims, is_party, leading_group_state, person_of_body, subject_verb_roles
+from .context import (
+    counterpart_claims,
+    countries_after,
+    is_party,
+    leading_group_state,
+    person_of_body,
+    subject_verb_roles,
+)
 from .lexicon import RoleLexicon, is_head, role_lexicon
 from .spans import RoleSpan, premodifiers, role_spans, role_text, singular_title, status_inside
 
@@ -194,6 +201,10 @@ def _claims_for_role(
         # "Pakistan's Ambassador P1, and Commerce Secretary P2": a list of one state's officials
         org = _state_of_list(doc, pre.start, sent, index, earlier)
         confidence -= conf("list_state") if org is not None else 0
+    if org is None and text.lower() in lex.state_posts:
+        # "the head of state for both Canada and the United Kingdom": the post in each state
+        evidence = provenance(article, sent, pattern, confidence)
+        return [RoleClaim(person, text, c, status, evidence) for c in countries_after(doc, role.end, sent, index)]
     if org is None:
         if not {w.lower() for w in text.split()} & lex.state_titles:
             return claims  # a bare "trade chief": resolution can only guess whose, so say nothing

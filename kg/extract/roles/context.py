@@ -188,3 +188,18 @@ def is_party(org: Mention) -> bool:
     """A political party: so the gazetteer says, else its name does ("Ishiba's Liberal Democratic Party")."""
     entry = load_gazetteer().get(org.gazetteer_key) if org.gazetteer_key else None
     return entry.kind == "party" if entry is not None else "party" in org.name.lower()
+
+
+def countries_after(doc: Doc, j: int, sent: Span, index: MentionIndex) -> list[Mention]:
+    """The countries listed after a post ("for both Canada and the United Kingdom")."""
+    found: list[Mention] = []
+    while j < sent.end and (doc[j].lower_ in {"of", "for", "both", "the", "and", ","} or index.at(j)):
+        hit = index.at(j)
+        if hit and hit[2].type != EntityType.COUNTRY:
+            break
+        if hit:
+            found.append(hit[2])
+            j = hit[1]
+        else:
+            j += 1
+    return found

@@ -42,6 +42,7 @@ class RoleLexicon:
     stance_prefixes: frozenset[str]
     counterpart_words: frozenset[str]
     group_verbs: frozenset[str]
+    state_posts: frozenset[str]
     name_particles: frozenset[str]
     country_anaphors: frozenset[str]
     body_possessives: frozenset[str]
@@ -92,6 +93,7 @@ def role_lexicon() -> RoleLexicon:
         stance_prefixes=words("stance_prefixes"),
         counterpart_words=words("counterpart_words"),
         group_verbs=words("group_verbs"),
+        state_posts=words("state_posts"),
         name_particles=words("name_particles"),
         country_anaphors=words("country_anaphors"),
         body_possessives=words("body_possessives"),

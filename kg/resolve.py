@@ -19,6 +19,7 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
+from .focus import focus_country
 from .gazetteer import Gazetteer, entity_key, load_gazetteer
 from .models import (
     ArticleExtraction,
@@ -27,7 +28,6 @@ from .models import (
     KnowledgeBase,
     Mention,
     PolicyFact,
-    Provenance,
     RoleFact,
     Status,
 )
@@ -265,7 +265,7 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
             if state is None and org is None:
                 # "Yeo Han-koo, the trade minister": most likely a minister of the country the
                 # article is about; a guess, so its confidence stays below 0.5
-                state, factor = _focus_country(by_hash[_a], resolver, claim.provenance), 0.45
+                state, factor = focus_country(by_hash[_a], resolver, claim.provenance, person, states), 0.45
             if state and state != person:
                 prov = claim.provenance
                 weaker = replace(prov, confidence=round(prov.confidence * factor, 2))
@@ -307,29 +307,6 @@ def _without_redundant_ties(roles: list[RoleFact], resolver: Resolver) -> list[R
     titled = {(r.person, r.org) for r in roles if r.role not in untitled}
     titled |= {(r.person, resolver.gaz.state_of(r.org)) for r in roles if r.role not in untitled}
     return [r for r in roles if r.role not in untitled or (r.person, r.org) not in titled]
-
-
-def _focus_country(ex: ArticleExtraction, resolver: Resolver, sentence: Provenance) -> str | None:
-    """The country an article names most often (by name, demonym or capital), leaving out the
-    countries that the sentence gives to another title ("... met the US Secretary of Commerce")."""
-    a = ex.article.content_hash
-    countries = [m for m in ex.mentions if m.type == EntityType.COUNTRY]
-    taken = {resolver.key(a, m) for m in countries if sentence.start <= m.start < sentence.end and _titled(ex, m)}
-    counts = Counter(resolver.key(a, m) for m in countries)
-    counts = Counter({k: n for k, n in counts.items() if k not in taken})
-    if not counts:
-        return None
-    best = max(counts.values())
-    return min(k for k, n in counts.items() if n == best)
-
-
-def _titled(ex: ArticleExtraction, m: Mention) -> bool:
-    """A country written before a title word ("US Secretary", "Pakistan's Ambassador", "Omani counterpart")."""
-    from .extract.roles.lexicon import role_lexicon
-
-    lex = role_lexicon()  # the title words are the role family's data
-    following = re.match(r"(?:['\u2019]s)?\s+([A-Za-z-]+)", ex.article.text[m.end : m.end + 40])
-    return following is not None and following.group(1).lower() in lex.heads | lex.rank | lex.counterpart_words
 
 
 def _strongest(facts: list, key) -> list:

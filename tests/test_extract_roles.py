@@ -137,3 +137,12 @@ def test_extract_roles_title_inside_an_ner_name_and_a_post_held_in_two_states(an
     assert ("Harald V", "king", None, Status.CURRENT) in found
     assert ("Harald V", "head of state", "Norway", Status.CURRENT) in found
     assert ("Harald V", "head of state", "United Kingdom", Status.CURRENT) in found
+
+
+def test_resolve_focus_guess_leaves_out_the_state_of_another_person_in_the_sentence(analyse):
+    text = (
+        "India and India and India signed a pact with Oman. India hopes for more trade. "
+        "It was signed in the presence of Prime Minister Narendra Modi and Sultan Qaboos Haddad in Muscat."
+    )
+    kb = resolve([analyse(text)])
+    assert ("person:Qaboos Haddad", "country:India") not in people_orgs(kb)

@@ -105,7 +105,11 @@ class GazetteerMerge:
         if not contains:
             return False
         if ent.label_ in CONTAINERS and match.label_ in {"GPE", "NORP"}:
-            # "Japan Foresight" is a name; "Philippine Defense" is a country and a title word
+            # "Japan Foresight" is a name; "Philippine Defense" is a country and a title word;
+            # "the Administration of US | President P": the country ending the name is the title's
+            after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+            if match.end == ent.end and after is not None and after.lower_ in _title_words() and after.is_title:
+                return False
             rest = [t for t in ent if not match.start <= t.i < match.end and not t.is_punct]
             return not all(t.lower_ in _title_words() for t in rest)
         # "Donald Trump Jr." or "Kim Jong Un" found by NER around a shorter gazetteer name; a surname

@@ -146,3 +146,8 @@ def test_resolve_focus_guess_leaves_out_the_state_of_another_person_in_the_sente
     )
     kb = resolve([analyse(text)])
     assert ("person:Qaboos Haddad", "country:India") not in people_orgs(kb)
+
+
+def test_extract_roles_country_ending_an_ner_name_before_a_title_is_the_titles(analyse):
+    ex = analyse("The summit came amid a confrontational policy of the Administration of US President Donald Trump.")
+    assert ("Donald Trump", "president", "US", Status.CURRENT) in roles(ex)

@@ -22,7 +22,7 @@ def focus_country(
 ) -> str | None:
     """The country an article names most often (by name, demonym or capital) for ``person``'s
     bare title in ``sentence``, leaving out the countries the sentence gives to another title
-    ("... met the US Secretary of Commerce") or to another person in it, and countries named
+    ("... met the French Trade Minister") or to another person in it, and countries named
     less than a third as often as the article's first (then nothing is guessed)."""
     a = ex.article.content_hash
     countries = [m for m in ex.mentions if m.type == EntityType.COUNTRY]
@@ -43,7 +43,7 @@ def focus_country(
 
 
 def _titled(ex: ArticleExtraction, m: Mention) -> bool:
-    """A country written before a title word ("US Secretary", "Pakistan's Ambassador", "Omani counterpart")."""
+    """A country written before a title word ("US Secretary", "Kenya's Ambassador", "Ugandan counterpart")."""
     from .extract.roles.lexicon import role_lexicon
 
     lex = role_lexicon()  # the title words are the role family's data

@@ -60,7 +60,7 @@ class GazetteerMerge:
             if any(self._ner_wins(e, match) for e in overlapping):
                 continue
             ents = [e for e in ents if e not in overlapping]
-            # "ambassador to Qatar Suhail Shaheen": the NER ran a country into the name after it
+            # "ambassador to Kenya P": the NER ran a country into the name after it
             rest = [Span(doc, match.end, e.end, label=e.label) for e in overlapping if self._name_after(e, match)]
             ents += rest
             chosen.append(match)
@@ -73,8 +73,8 @@ class GazetteerMerge:
 
     @staticmethod
     def _title_dropped(ent: Span) -> Span:
-        """An NER organisation ending in a title ("Chamber of Deputies Speaker") keeps only the body's
-        name; an NER person starting with a state title ("King Charles III") only the name."""
+        """An NER organisation ending in a title ("National Assembly Speaker") keeps only the body's
+        name; an NER person starting with a state title ("King P") only the name."""
         from .extract.roles.lexicon import role_lexicon
 
         lex = role_lexicon()
@@ -106,14 +106,14 @@ class GazetteerMerge:
             return False
         if ent.label_ in CONTAINERS and match.label_ in {"GPE", "NORP"}:
             # "Japan Foresight" is a name; "Philippine Defense" is a country and a title word;
-            # "the Administration of US | President P": the country ending the name is the title's
+            # "the Administration of France | President P": the country ending the name is the title's
             after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
             if match.end == ent.end and after is not None and after.lower_ in _title_words() and after.is_title:
                 return False
             rest = [t for t in ent if not match.start <= t.i < match.end and not t.is_punct]
             return not all(t.lower_ in _title_words() for t in rest)
         # "Donald Trump Jr." or "Kim Jong Un" found by NER around a shorter gazetteer name; a surname
-        # that is also a body's name ("Therese Kayikwamba Wagner") after two or more given names
+        # that is also a body's name ("Anne Marie Wagner") after two or more given names
         given = [t for t in ent.doc[ent.start : match.start] if t.pos_ == "PROPN" and t.is_title]
         surname = match.label_ == "ORG" and match.end == ent.end and len(given) >= 2 == match.start - ent.start
         return ent.label_ == "PERSON" and (match.label_ == "PERSON" or surname)
@@ -150,7 +150,7 @@ def person_names(doc: Doc) -> Doc:
         if plain and _stands_as_person(doc, end, heads, clause_verbs) and not any(t.ent_id_ for t in doc[i:end]):
             country = countries.get(i)
             if country is not None and end - country.end >= 2:
-                found.append(country)  # "ambassador to Qatar Suhail Shaheen": the NER ran the country into the name
+                found.append(country)  # "ambassador to Kenya P": the NER ran the country into the name
                 i = country.end
             found.append(Span(doc, i, end, label="PERSON"))
         i = max(end, i + 1)

@@ -44,8 +44,13 @@ def test_extract_roles_list_of_titles_before_their_holders(analyse):
 
 
 def test_extract_roles_his_gives_the_state_of_the_person_meant(analyse):
-    kb = resolve([analyse("Prime Minister Shinzo Abe arrived with his former defence minister, Taro Yamada.")])
-    assert ("person:Taro Yamada", "country:Japan") in people_orgs(kb)
+    text = (
+        "Kenya and Kenya hosted talks. "
+        "Japanese Prime Minister Hiro Tanaka came with his former defence minister, Taro Yamada."
+    )
+    people = people_orgs(resolve([analyse(text)]))
+    assert ("person:Taro Yamada", "country:Japan") in people
+    assert ("person:Taro Yamada", "country:Kenya") not in people
 
 
 def test_extract_roles_passive_role_verb_on_the_body(analyse):
@@ -54,34 +59,46 @@ def test_extract_roles_passive_role_verb_on_the_body(analyse):
 
 
 def test_extract_roles_reporting_verb_is_no_role(analyse):
-    ex = analyse("“The target is not how it works,” Kato advised the Financial Times.")
+    ex = analyse("“The plan is not how it works,” Tanaka advised the Financial Times.")
     assert not any(r == "adviser" for _p, r, _o, _s in roles(ex))
 
 
 def test_extract_roles_stance_country_is_not_the_employer(analyse):
-    ex = analyse("The pro-China leader Ahmed Rasheed asked India to withdraw its troops.")
-    assert not any(o == "China" for _p, _r, o, _s in roles(ex))
+    ex = analyse("The pro-Russia leader Ahmed Rasheed asked France to withdraw its soldiers.")
+    assert not any(o == "Russia" for _p, _r, o, _s in roles(ex))
 
 
-def test_extract_roles_country_run_into_a_name_is_split(analyse):
-    ex = analyse("The team includes acting ambassador to Qatar Samir Haddad, Deputy Minister Omar Nasser and others.")
-    names = {m.name for m in ex.mentions}
-    assert "Samir Haddad" in names and "Qatar" in names
+def test_extract_roles_country_run_into_a_name_is_split(nlp):
+    from spacy.tokens import Span
+
+    from kg.nlp import person_names
+
+    doc = nlp(
+        "The delegation includes acting ambassador to Qatar Samir Haddad, Deputy Minister Omar Nasser and two aides."
+    )
+    start = next(t.i for t in doc if t.text == "Qatar")
+    doc.ents = [e for e in doc.ents if e.end <= start or e.start >= start + 3] + [
+        Span(doc, start, start + 3, label="ORG")
+    ]
+    for tok in doc[start : start + 3]:
+        tok.ent_id_ = ""  # as when the NER's organisation won over the gazetteer's country
+    ents = {(e.text, e.label_) for e in person_names(doc).ents}
+    assert ("Qatar", "GPE") in ents and ("Samir Haddad", "PERSON") in ents
 
 
-def test_extract_roles_title_at_the_end_of_a_body_name(analyse):
-    ex = analyse("Brazil’s Senate President, Paulo Mendes, and Chamber of Deputies Speaker, Rui Costa, backed the law.")
-    assert ("Rui Costa", "speaker", "Chamber of Deputies", Status.CURRENT) in roles(ex)
+def test_extract_roles_body_name_the_gazetteer_gives_another_state_is_the_possessors(analyse):
+    ex = analyse("Peru’s Senate President, Paulo Mendes, and House Speaker, Rui Lopes, backed the bill.")
+    assert ("Paulo Mendes", "president", "Peru", Status.CURRENT) in roles(ex)
 
 
 def test_extract_roles_person_of_a_party(analyse):
-    ex = analyse("Vice President Chen Wei-lin of the ruling Democratic Progressive Party was elected on Saturday.")
-    assert ("Chen Wei-lin", "member", "Democratic Progressive Party", Status.CURRENT) in roles(ex)
+    ex = analyse("Deputy leader Chen Wei-lin of the ruling Labour Party spoke on Saturday.")
+    assert ("Chen Wei-lin", "member", "Labour Party", Status.CURRENT) in roles(ex)
 
 
 def test_extract_roles_demonym_between_title_and_holder(analyse):
-    ex = analyse("Forty leaders and the UN Secretary-General, Portuguese António Guterres, attended the summit.")
-    assert any(p == "António Guterres" and o == "UN" for p, _r, o, _s in roles(ex))
+    ex = analyse("At the meeting was the UN Secretary-General, Chilean Miguel Fonseca, who spoke first.")
+    assert any(p == "Miguel Fonseca" and o == "UN" for p, _r, o, _s in roles(ex))
 
 
 def test_extract_roles_list_shares_the_state_of_the_titled_person_before(analyse):
@@ -109,11 +126,11 @@ def test_extract_roles_official_under_a_president_is_no_under_secretary(analyse)
 
 def test_resolve_focus_guess_leaves_out_a_country_given_to_another_title(analyse):
     text = (
-        "The US and Kenya agreed a deal. The US will buy tea. US officials and the US embassy praised it. "
-        "Kenya hopes for more. Finance Minister John Kamau met the US Secretary of Commerce on Friday."
+        "France and Kenya agreed a deal. France will buy tea. French officials and the French embassy praised it. "
+        "Kenya hopes for more. Finance Minister John Kamau met the French Minister of Trade on Friday."
     )
     kb = resolve([analyse(text)])
-    assert ("person:John Kamau", "country:United States") not in people_orgs(kb)
+    assert ("person:John Kamau", "country:France") not in people_orgs(kb)
     assert ("person:John Kamau", "country:Kenya") in people_orgs(kb)
 
 
@@ -123,31 +140,29 @@ def test_extract_roles_name_with_a_particle_the_ner_called_an_organisation(nlp):
     from kg.extract import find_mentions
     from kg.models import EntityType
 
-    doc = nlp("The guests were the prime minister of Cape Verde, Mario Correia e Sousa, and others.")
+    doc = nlp("The guests were the prime minister of Portugal, Mario Pereira e Sousa, and others.")
     start = next(t.i for t in doc if t.text == "Mario")
     doc.ents = [e for e in doc.ents if e.end <= start] + [Span(doc, start, start + 4, label="ORG")]
     assert find_mentions(doc)[start].type == EntityType.PERSON
 
 
 def test_extract_roles_title_inside_an_ner_name_and_a_post_held_in_two_states(analyse):
-    ex = analyse(
-        "The speech was read by King Harald V, the head of state for both Norway and the United Kingdom, on Monday."
-    )
+    ex = analyse("The letter was signed by King Harald V, the head of state for both Norway and Iceland, last week.")
     found = roles(ex)
     assert ("Harald V", "king", None, Status.CURRENT) in found
     assert ("Harald V", "head of state", "Norway", Status.CURRENT) in found
-    assert ("Harald V", "head of state", "United Kingdom", Status.CURRENT) in found
+    assert ("Harald V", "head of state", "Iceland", Status.CURRENT) in found
 
 
 def test_resolve_focus_guess_leaves_out_the_state_of_another_person_in_the_sentence(analyse):
     text = (
-        "India and India and India signed a pact with Oman. India hopes for more trade. "
-        "It was signed in the presence of Prime Minister Narendra Modi and Sultan Qaboos Haddad in Muscat."
+        "India's Prime Minister Ravi Kumar spoke first. India and India signed a pact with Qatar. "
+        "It was signed in the presence of Prime Minister Ravi Kumar and President Khalid Haddad in Doha."
     )
     kb = resolve([analyse(text)])
-    assert ("person:Qaboos Haddad", "country:India") not in people_orgs(kb)
+    assert ("person:Khalid Haddad", "country:India") not in people_orgs(kb)
 
 
 def test_extract_roles_country_ending_an_ner_name_before_a_title_is_the_titles(analyse):
-    ex = analyse("The summit came amid a confrontational policy of the Administration of US President Donald Trump.")
-    assert ("Donald Trump", "president", "US", Status.CURRENT) in roles(ex)
+    ex = analyse("The plan was criticised by the Administration of US President Jack Morrison on Friday.")
+    assert ("Jack Morrison", "president", "US", Status.CURRENT) in roles(ex)

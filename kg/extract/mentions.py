@@ -57,7 +57,7 @@ def find_mentions(doc: Doc) -> dict[int, Mention]:
 
 def _in_title(ent: Span, lex: RoleLexicon) -> bool:
     """Title words the NER called a name are part of a title when they hold a title's head or one
-    follows ("Defense Secretary"); "National Security Committee" on its own is a body."""
+    follows ("Defense Secretary"); "Economic Advisory Council" on its own is a body."""
     doc = ent.doc
     following = doc[ent.end] if ent.end < len(doc) else None
     return any(t.lower_ in lex.heads for t in ent) or following is not None and following.lower_ in lex.title_words
@@ -73,7 +73,7 @@ def _person_like(ent: Span, lex: RoleLexicon) -> bool:
     words = [t for t in ent if not t.is_punct]
     names = [t for t in words if t.lower_ not in lex.name_particles or t in (words[0], words[-1])]
     if not 2 <= len(names) <= 4 or any(not t.is_title or t.lower_ in lex.org_words for t in names):
-        return False  # "Ulisses Correia e Silva": particles inside a name are lower case
+        return False  # "Ana Pereira e Sousa": particles inside a name are lower case
     doc = ent.doc
     before = doc[ent.start - 1] if ent.start > 0 else None
     if before is not None and before.text == "," and _title_of_country_before(doc, ent.start - 1, lex):

@@ -40,7 +40,7 @@ def extract_roles(doc: Doc, article: Article, index: MentionIndex) -> list[RoleC
 
 def _sentences(doc: Doc, index: MentionIndex) -> list[Span]:
     """The parser's sentences, a lone name cut off before a title joined to it again
-    ("UNESCO | Director-General Audrey Azoulay said ...")."""
+    ("WHO | Director-General P said ...")."""
     out: list[Span] = []
     pending: int | None = None
     for sent in doc.sents:
@@ -156,7 +156,7 @@ def _claims_for_role(
     comma_after_org = org_after is not None and _org_end < sent.end and doc[_org_end].text == ","
     forward = _holder_after(doc, _org_end + 1, sent, index, lex) if comma_after_org else None
     if forward and _list_item_end(doc, forward[1], sent):
-        # "the president of Mozambique, Filipe Nyusi, and ...": a title written before its holder
+        # "the president of Ghana, P2, and ...": a title written before its holder
         before = _person_before(doc, pre.start, sent, index, lex)
         titled = {c.person.start for c in earlier if c.provenance.pattern == "title_before_name"}
         if before is None or before[0].start in titled:
@@ -166,7 +166,7 @@ def _claims_for_role(
         coordinated = _coordinated_people(doc, hit[1], sent, index, lex)
         if coordinated:  # "Foreign Ministers Penny Wong and Wang Yi": each holds the title
             text = singular_title(doc, role, text)
-        if pre_org is None and org_after is None:  # "a Saudi delegation led by Investment Minister X"
+        if pre_org is None and org_after is None:  # "an Egyptian delegation led by Trade Minister X"
             pre_org = leading_group_state(doc, hit[0], hit[1], index, lex)
             group_state = pre_org is not None
     elif person is None:
@@ -182,7 +182,7 @@ def _claims_for_role(
         and status == Status.CURRENT
         and _serves_former(doc, pre.start, sent, lex, earlier)
     ):
-        status = Status.FORMER  # "who served as adviser to President George W Bush": his time, too
+        status = Status.FORMER  # "who served as adviser to President P": his time, too
     conf = lex.patterns.confidence
     confidence = conf(pattern)
     if head in lex.weak_heads:
@@ -198,11 +198,11 @@ def _claims_for_role(
         return claims
     org = org_after or pre_org
     if org is None and pattern == "title_before_name":
-        # "Pakistan's Ambassador P1, and Commerce Secretary P2": a list of one state's officials
+        # "Kenya's Ambassador P1, and Commerce Secretary P2": a list of one state's officials
         org = _state_of_list(doc, pre.start, sent, index, earlier)
         confidence -= conf("list_state") if org is not None else 0
     if org is None and text.lower() in lex.state_posts:
-        # "the head of state for both Canada and the United Kingdom": the post in each state
+        # "the head of state for both Norway and Iceland": the post in each state
         evidence = provenance(article, sent, pattern, confidence)
         return [RoleClaim(person, text, c, status, evidence) for c in countries_after(doc, role.end, sent, index)]
     if org is None:
@@ -270,11 +270,14 @@ def _list_item_end(doc: Doc, end: int, sent: Span) -> bool:
 
 
 def _owner_over_namesake(org: Mention | None, possessors: list[Mention]) -> Mention | None:
-    """ "Brazil's Senate President": a body name the gazetteer gives to another state is the possessor's."""
+    """ "Chile's Senate President": a body name the gazetteer gives to another state is the possessor's."""
     country = next((p for p in possessors if p.type == EntityType.COUNTRY), None)
-    if org is None or country is None or org is country or not org.gazetteer_key:
+    if org is None or country is None or org is country or org.type != EntityType.ORGANIZATION:
         return org
-    state = load_gazetteer().state_of(org.gazetteer_key)
+    gaz = load_gazetteer()
+    entry = gaz.get(org.gazetteer_key) if org.gazetteer_key else None
+    found = gaz.lookup(org.name, EntityType.ORGANIZATION) if entry is None else None
+    state = gaz.state_of(entry.key if entry else found[0].key) if entry or found else None
     return country if state is not None and state != country.gazetteer_key else org
 
 

@@ -1,9 +1,9 @@
 """Where a title's organisation or holder stands outside its own phrase.
 
 - ``his``/``her`` before a title: the title belongs to the state of the person meant
-  ("Netanyahu ... his former defence minister, Yoav Gallant").
-- a noun phrase "the court's", "the agency's" standing for an organisation named before.
-- a group "led by" the person ("a Saudi delegation led by Investment Minister X"): the
+  ("Prime Minister P1 ... his former defence minister, P2").
+- a noun phrase "the agency's", "the bank's" standing for an organisation named before.
+- a group "led by" the person ("an Egyptian delegation led by Trade Minister X"): the
   group's nationality is the person's.
 - "his Rwandan counterpart P": P holds the title of the person named before, in another state.
 - a role verb with the person as subject ("P chairs the X Committee") or agent
@@ -38,7 +38,7 @@ def pronoun_owner(doc: Doc, i: int, sent: Span, index: MentionIndex, lex: RoleLe
 
 
 def named_antecedent(doc: Doc, i: int, sent: Span, index: MentionIndex, lex: RoleLexicon) -> Mention | None:
-    """ "the court's prosecutor": the last organisation before ``i`` whose name holds the noun;
+    """ "the agency's director": the last organisation before ``i`` whose name holds the noun;
     "the country's minister": the last country named before ``i``."""
     tok = doc[i]
     low = tok.lower_
@@ -56,7 +56,7 @@ def named_antecedent(doc: Doc, i: int, sent: Span, index: MentionIndex, lex: Rol
 
 
 def leading_group_state(doc: Doc, person_start: int, person_end: int, index: MentionIndex, lex: RoleLexicon):
-    """ "a Saudi delegation led by Minister X", "the Afghan team includes ... Minister X": the
+    """ "an Egyptian delegation led by Minister X", "the Peruvian team includes ... Minister X": the
     country modifying the group the person leads or belongs to."""
     tok = doc[person_start:person_end].root
     for _ in range(8):
@@ -82,14 +82,14 @@ def _country_modifier(noun: Token, index: MentionIndex) -> Mention | None:
 
 
 def stance_prefix(doc: Doc, start: int, lex: RoleLexicon) -> bool:
-    """ "pro-China leader": a country after "pro-"/"anti-" is a stance, not an employer."""
+    """ "pro-Russia leader": a country after "pro-"/"anti-" is a stance, not an employer."""
     return start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in lex.stance_prefixes
 
 
 def counterpart_claims(
     doc: Doc, sent: Span, article: Article, index: MentionIndex, lex: RoleLexicon, claims: list[RoleClaim]
 ) -> list[RoleClaim]:
-    """ "Minister A and his Omani counterpart B": B holds A's title in the state named before the word."""
+    """ "Minister A and his Ugandan counterpart B": B holds A's title in the state named before the word."""
     out = []
     for tok in sent:
         if tok.lower_ not in lex.counterpart_words:
@@ -157,7 +157,7 @@ def _mention(tok: Token | None, index: MentionIndex, types: set[EntityType]) -> 
 
 
 def person_of_body(doc: Doc, sent: Span, article: Article, index: MentionIndex, lex: RoleLexicon) -> list[RoleClaim]:
-    """ "Lai Ching-te (...) of the ruling Democratic Progressive Party": a tie written after the name."""
+    """ "P (...) of the ruling X Party": a tie written after the name."""
     claims = []
     for tok in sent:
         hit = index.at(tok.i)
@@ -191,7 +191,7 @@ def is_party(org: Mention) -> bool:
 
 
 def countries_after(doc: Doc, j: int, sent: Span, index: MentionIndex) -> list[Mention]:
-    """The countries listed after a post ("for both Canada and the United Kingdom")."""
+    """The countries listed after a post ("for both Norway and Iceland")."""
     found: list[Mention] = []
     while j < sent.end and (doc[j].lower_ in {"of", "for", "both", "the", "and", ","} or index.at(j)):
         hit = index.at(j)

@@ -163,7 +163,7 @@ def premodifiers(doc: Doc, role: RoleSpan, sent: Span, index: MentionIndex, lex:
             continue
         antecedent = named_antecedent(doc, i, sent, index, lex) if i + 1 < len(doc) else None
         if antecedent is not None and doc[i + 1].text in words.possessive:
-            possessors.append(antecedent)  # "the court's prosecutor"
+            possessors.append(antecedent)  # "the agency's director"
             i -= 1
             continue
         if tok.text in words.possessive or low in words.determiners or tok.text == "-":

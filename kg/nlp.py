@@ -60,9 +60,36 @@ class GazetteerMerge:
             if any(self._ner_wins(e, match) for e in overlapping):
                 continue
             ents = [e for e in ents if e not in overlapping]
+            # "ambassador to Kenya P": the NER ran a country into the name after it
+            rest = [Span(doc, match.end, e.end, label=e.label) for e in overlapping if self._name_after(e, match)]
+            ents += rest
             chosen.append(match)
-        doc.ents = filter_spans(chosen + [self._trimmed(e) for e in ents])
+        doc.ents = filter_spans(chosen + [self._title_dropped(self._trimmed(e)) for e in ents])
         return doc
+
+    @staticmethod
+    def _name_after(ent: Span, match: Span) -> bool:
+        return ent.label_ == "PERSON" and ent.start == match.start and ent.end - match.end >= 2
+
+    @staticmethod
+    def _title_dropped(ent: Span) -> Span:
+        """An NER organisation ending in a title ("National Assembly Speaker") keeps only the body's
+        name; an NER person starting with a state title ("King P") only the name."""
+        from .extract.roles.lexicon import role_lexicon
+
+        lex = role_lexicon()
+        start = ent.start
+        while ent.label_ == "PERSON" and start < ent.end - 1 and ent.doc[start].lower_ in lex.state_titles:
+            start += 1
+        if start > ent.start:
+            return Span(ent.doc, start, ent.end, label=ent.label)
+        end = ent.end
+        while ent.label_ == "ORG" and end - 1 > ent.start and ent.doc[end - 1].lower_ in lex.heads:
+            end -= 1
+        last = ent.doc[end - 1]
+        if end == ent.end or last.pos_ != "PROPN" or last.lower_ in lex.title_words:
+            return ent
+        return Span(ent.doc, ent.start, end, label=ent.label)
 
     @staticmethod
     def _trimmed(ent: Span) -> Span:
@@ -78,11 +105,18 @@ class GazetteerMerge:
         if not contains:
             return False
         if ent.label_ in CONTAINERS and match.label_ in {"GPE", "NORP"}:
-            # "Japan Foresight" is a name; "Philippine Defense" is a country and a title word
+            # "Japan Foresight" is a name; "Philippine Defense" is a country and a title word;
+            # "the Administration of France | President P": the country ending the name is the title's
+            after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+            if match.end == ent.end and after is not None and after.lower_ in _title_words() and after.is_title:
+                return False
             rest = [t for t in ent if not match.start <= t.i < match.end and not t.is_punct]
             return not all(t.lower_ in _title_words() for t in rest)
-        # "Donald Trump Jr." or "Kim Jong Un" found by NER around a shorter gazetteer name
-        return ent.label_ == "PERSON" and match.label_ == "PERSON"
+        # "Donald Trump Jr." or "Kim Jong Un" found by NER around a shorter gazetteer name; a surname
+        # that is also a body's name ("Anne Marie Wagner") after two or more given names
+        given = [t for t in ent.doc[ent.start : match.start] if t.pos_ == "PROPN" and t.is_title]
+        surname = match.label_ == "ORG" and match.end == ent.end and len(given) >= 2 == match.start - ent.start
+        return ent.label_ == "PERSON" and (match.label_ == "PERSON" or surname)
 
 
 def _title_words() -> frozenset[str]:
@@ -103,6 +137,7 @@ def person_names(doc: Doc) -> Doc:
     lex = role_lexicon()
     heads, org_words, clause_verbs = lex.heads, lex.org_words, lex.person_clause_verbs
     found: list[Span] = []
+    countries = {s.start: s for s in doc.spans.get(GAZETTEER_KEY, []) if s.label_ == "GPE"}
     i = 0
     while i < len(doc):
         end = i
@@ -113,6 +148,10 @@ def person_names(doc: Doc) -> Doc:
         words = [t for t in doc[i:end] if t.text != "-"]
         plain = 2 <= len(words) <= 4 and not any(t.lower_ in org_words | _title_words() for t in words)
         if plain and _stands_as_person(doc, end, heads, clause_verbs) and not any(t.ent_id_ for t in doc[i:end]):
+            country = countries.get(i)
+            if country is not None and end - country.end >= 2:
+                found.append(country)  # "ambassador to Kenya P": the NER ran the country into the name
+                i = country.end
             found.append(Span(doc, i, end, label="PERSON"))
         i = max(end, i + 1)
     if found:

@@ -19,6 +19,7 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
+from .focus import focus_country
 from .gazetteer import Gazetteer, entity_key, load_gazetteer
 from .models import (
     ArticleExtraction,
@@ -224,8 +225,8 @@ def _person_states(roles: list[RoleFact], resolver: Resolver) -> dict[str, str]:
     best: dict[str, tuple[float, str]] = {}
     for r in roles:
         state = resolver.gaz.state_of(r.org) if not r.org.startswith("country:") else r.org
-        if state is None and resolver.gaz.is_international(r.org):
-            state = r.org  # an international body: a NATO secretary general acts for NATO
+        if state is None and resolver.gaz.is_international(r.org):  # NATO's secretary general acts for NATO,
+            state = getattr(resolver.gaz.get(r.org), "acts_for", None) or r.org  # the Commission's for the EU
         if state is None or r.status != Status.CURRENT:
             continue
         score = r.provenance.confidence
@@ -247,7 +248,7 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
             org = resolver.key(a, claim.org) if claim.org else None
             raw_roles.append((resolver.key(a, claim.person), claim, org, a))
 
-    focus = {ex.article.content_hash: _focus_country(ex, resolver) for ex in extractions}
+    by_hash = {ex.article.content_hash: ex for ex in extractions}
     # First pass: roles whose organisation is named, to learn whom people serve.
     roles: list[RoleFact] = []
     for person, claim, org, _a in raw_roles:
@@ -264,7 +265,7 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
             if state is None and org is None:
                 # "Yeo Han-koo, the trade minister": most likely a minister of the country the
                 # article is about; a guess, so its confidence stays below 0.5
-                state, factor = focus.get(_a), 0.45
+                state, factor = focus_country(by_hash[_a], resolver, claim.provenance, person, states), 0.45
             if state and state != person:
                 prov = claim.provenance
                 weaker = replace(prov, confidence=round(prov.confidence * factor, 2))
@@ -306,15 +307,6 @@ def _without_redundant_ties(roles: list[RoleFact], resolver: Resolver) -> list[R
     titled = {(r.person, r.org) for r in roles if r.role not in untitled}
     titled |= {(r.person, resolver.gaz.state_of(r.org)) for r in roles if r.role not in untitled}
     return [r for r in roles if r.role not in untitled or (r.person, r.org) not in titled]
-
-
-def _focus_country(ex: ArticleExtraction, resolver: Resolver) -> str | None:
-    """The country an article names most often (by name, demonym or capital)."""
-    counts = Counter(resolver.key(ex.article.content_hash, m) for m in ex.mentions if m.type == EntityType.COUNTRY)
-    if not counts:
-        return None
-    best = max(counts.values())
-    return min(k for k, n in counts.items() if n == best)
 
 
 def _strongest(facts: list, key) -> list:

@@ -44,7 +44,7 @@ def find_mentions(doc: Doc) -> dict[int, Mention]:
         if typed is None:
             continue
         type_, key, via = typed
-        if key is None and all(t.lower_ in title_words or t.is_punct for t in ent):
+        if key is None and all(t.lower_ in title_words or t.is_punct for t in ent) and _in_title(ent, lex):
             continue  # "Defense" in "Defense Secretary Pete Hegseth" is part of a title
         if key is None and type_ == EntityType.ORGANIZATION and _person_like(ent, lex):
             type_ = EntityType.PERSON
@@ -55,6 +55,14 @@ def find_mentions(doc: Doc) -> dict[int, Mention]:
     return out
 
 
+def _in_title(ent: Span, lex: RoleLexicon) -> bool:
+    """Title words the NER called a name are part of a title when they hold a title's head or one
+    follows ("Defense Secretary"); "Economic Advisory Council" on its own is a body."""
+    doc = ent.doc
+    following = doc[ent.end] if ent.end < len(doc) else None
+    return any(t.lower_ in lex.heads for t in ent) or following is not None and following.lower_ in lex.title_words
+
+
 def _person_like(ent: Span, lex: RoleLexicon) -> bool:
     """An ORG from the NER that is a personal name standing in a person's place.
 
@@ -63,14 +71,27 @@ def _person_like(ent: Span, lex: RoleLexicon) -> bool:
     followed by an appositive title or directly after a title.
     """
     words = [t for t in ent if not t.is_punct]
-    if not 2 <= len(words) <= 3 or any(not t.is_title or t.lower_ in lex.org_words for t in words):
-        return False
+    names = [t for t in words if t.lower_ not in lex.name_particles or t in (words[0], words[-1])]
+    if not 2 <= len(names) <= 4 or any(not t.is_title or t.lower_ in lex.org_words for t in names):
+        return False  # "Ana Pereira e Sousa": particles inside a name are lower case
     doc = ent.doc
     before = doc[ent.start - 1] if ent.start > 0 else None
-    if before is not None and before.lower_ in lex.heads:
-        return True
+    if before is not None and before.text == "," and _title_of_country_before(doc, ent.start - 1, lex):
+        return True  # "the prime minister of Cape Verde, P"
+    if before is not None and (
+        before.lower_ in lex.heads or before.is_lower and before.lower_ in lex.domains | lex.rank
+    ):
+        return True  # "Foreign Minister P", "chief of staff P"
     after = doc[ent.end : ent.end + 4]
     return len(after) >= 2 and after[0].text == "," and any(t.lower_ in lex.heads for t in after[1:])
+
+
+def _title_of_country_before(doc: Doc, comma: int, lex: RoleLexicon) -> bool:
+    """ "the president of X," ending at token ``comma``: a title head, "of" and a country."""
+    j = comma - 1
+    while j > 0 and doc[j].ent_id_.startswith("country:"):
+        j -= 1
+    return j < comma - 1 and j >= 1 and doc[j].lower_ == "of" and doc[j - 1].lower_ in lex.heads
 
 
 class MentionIndex:

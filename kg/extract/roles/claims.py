@@ -10,19 +10,51 @@ from ...models import Article, EntityType, Mention, RoleClaim, Status
 from ..data import matcher, shared_words
 from ..mentions import MentionIndex
 from ..syntax import provenance
-from .lexicon import RoleLexicon, role_lexicon
+from .context import (
+    counterpart_claims,
+    countries_after,
+    is_party,
+    leading_group_state,
+    person_of_body,
+    subject_verb_roles,
+)
+from .lexicon import RoleLexicon, is_head, role_lexicon
 from .spans import RoleSpan, premodifiers, role_spans, role_text, singular_title, status_inside
 
 
 def extract_roles(doc: Doc, article: Article, index: MentionIndex) -> list[RoleClaim]:
     lex = role_lexicon()
     claims: list[RoleClaim] = []
-    for sent in doc.sents:
+    for sent in _sentences(doc, index):
+        found: list[RoleClaim] = []
         for role in role_spans(sent, index, lex):
-            claims += _claims_for_role(doc, sent, role, article, index, lex)
-        claims += _possessive_ties(doc, sent, article, index, lex)
-        claims += _verb_roles(doc, sent, article, index, lex)
+            found += _claims_for_role(doc, sent, role, article, index, lex, found)
+        found += counterpart_claims(doc, sent, article, index, lex, found)
+        found += _possessive_ties(doc, sent, article, index, lex)
+        found += _verb_roles(doc, sent, article, index, lex)
+        found += subject_verb_roles(doc, sent, article, index, lex)
+        found += person_of_body(doc, sent, article, index, lex)
+        claims += found
     return claims
+
+
+def _sentences(doc: Doc, index: MentionIndex) -> list[Span]:
+    """The parser's sentences, a lone name cut off before a title joined to it again
+    ("WHO | Director-General P said ...")."""
+    out: list[Span] = []
+    pending: int | None = None
+    for sent in doc.sents:
+        start = sent.start if pending is None else pending
+        words = [t for t in sent if not t.is_space]
+        hit = index.at(words[0].i) if words else None
+        if hit and hit[0] == words[0].i and hit[1] == words[-1].i + 1:
+            pending = start  # a sentence that is one name and nothing else
+            continue
+        pending = None
+        out.append(doc[start : sent.end])
+    if pending is not None:
+        out.append(doc[pending:])
+    return out
 
 
 def _verb_roles(doc: Doc, sent: Span, article: Article, index: MentionIndex, lex: RoleLexicon) -> list[RoleClaim]:
@@ -89,14 +121,20 @@ def _possessive_ties(doc: Doc, sent: Span, article: Article, index: MentionIndex
             person, org = owner_m, owned_m
         else:
             continue
-        tie = "member" if _is_party(org) else "affiliated"  # "Ishiba's Liberal Democratic Party"
+        tie = "member" if is_party(org) else "affiliated"  # "Ishiba's Liberal Democratic Party"
         evidence = provenance(article, sent, "possessive_tie", lex.patterns.confidence("possessive_tie"))
         claims.append(RoleClaim(person, tie, org, Status.CURRENT, evidence))
     return claims
 
 
 def _claims_for_role(
-    doc: Doc, sent: Span, role: RoleSpan, article: Article, index: MentionIndex, lex: RoleLexicon
+    doc: Doc,
+    sent: Span,
+    role: RoleSpan,
+    article: Article,
+    index: MentionIndex,
+    lex: RoleLexicon,
+    earlier: list[RoleClaim],
 ) -> list[RoleClaim]:
     pre = premodifiers(doc, role, sent, index, lex)
     text, nominee = role_text(doc, role, lex, pre.extra_rank)
@@ -109,17 +147,29 @@ def _claims_for_role(
     if head in lex.field_heads:  # "a Japan expert": the country is the field
         pre_orgs = [m for m in pre_orgs if m.type != EntityType.COUNTRY]
     pre_org = pre_orgs[0] if pre_orgs else (pre.possessors[0] if pre.possessors else None)
+    pre_org = _owner_over_namesake(pre_org, pre.possessors)
 
-    person, pattern = None, ""
+    person, pattern, group_state = None, "", False
     after = role.end + (1 if role.end < sent.end and doc[role.end].text == "," else 0)
-    hit = index.at(after)
+    hit = _holder_after(doc, after, sent, index, lex)
     coordinated: list[Mention] = []
-    if org_after is None and hit and hit[0] == after and hit[2].type == EntityType.PERSON:
+    comma_after_org = org_after is not None and _org_end < sent.end and doc[_org_end].text == ","
+    forward = _holder_after(doc, _org_end + 1, sent, index, lex) if comma_after_org else None
+    if forward and _list_item_end(doc, forward[1], sent):
+        # "the president of Ghana, P2, and ...": a title written before its holder
+        before = _person_before(doc, pre.start, sent, index, lex)
+        titled = {c.person.start for c in earlier if c.provenance.pattern == "title_before_name"}
+        if before is None or before[0].start in titled:
+            person, pattern = forward[2], "title_before_name"
+    if person is None and org_after is None and hit:
         person, pattern = hit[2], "title_before_name"
         coordinated = _coordinated_people(doc, hit[1], sent, index, lex)
         if coordinated:  # "Foreign Ministers Penny Wong and Wang Yi": each holds the title
             text = singular_title(doc, role, text)
-    else:
+        if pre_org is None and org_after is None:  # "an Egyptian delegation led by Trade Minister X"
+            pre_org = leading_group_state(doc, hit[0], hit[1], index, lex)
+            group_state = pre_org is not None
+    elif person is None:
         found = _person_before(doc, pre.start, sent, index, lex)
         if found:
             person, pattern = found
@@ -127,10 +177,18 @@ def _claims_for_role(
         return []
     if pattern == "relative_clause":
         status = status if status != Status.CURRENT else _tense_status(doc, pre.start)
+    if (
+        pattern == "title_before_name"
+        and status == Status.CURRENT
+        and _serves_former(doc, pre.start, sent, lex, earlier)
+    ):
+        status = Status.FORMER  # "who served as adviser to President P": his time, too
     conf = lex.patterns.confidence
     confidence = conf(pattern)
     if head in lex.weak_heads:
         confidence -= conf("weak_head")
+    if group_state:
+        confidence -= conf("group_state")
     claims: list[RoleClaim] = []
     if pre_org is not None and org_after is not None and status == Status.FORMER:
         # "a former White House official at the Brookings Institution": then one, now the other
@@ -139,6 +197,14 @@ def _claims_for_role(
         claims.append(RoleClaim(person, "affiliated", org_after, Status.CURRENT, tie))
         return claims
     org = org_after or pre_org
+    if org is None and pattern == "title_before_name":
+        # "Kenya's Ambassador P1, and Commerce Secretary P2": a list of one state's officials
+        org = _state_of_list(doc, pre.start, sent, index, earlier)
+        confidence -= conf("list_state") if org is not None else 0
+    if org is None and text.lower() in lex.state_posts:
+        # "the head of state for both Norway and Iceland": the post in each state
+        evidence = provenance(article, sent, pattern, confidence)
+        return [RoleClaim(person, text, c, status, evidence) for c in countries_after(doc, role.end, sent, index)]
     if org is None:
         if not {w.lower() for w in text.split()} & lex.state_titles:
             return claims  # a bare "trade chief": resolution can only guess whose, so say nothing
@@ -156,6 +222,63 @@ def _claims_for_role(
         tie = provenance(article, sent, pattern, conf("second_tie"))
         claims.append(RoleClaim(person, "affiliated", now_org, Status.CURRENT, tie))
     return claims
+
+
+def _holder_after(
+    doc: Doc, j: int, sent: Span, index: MentionIndex, lex: RoleLexicon
+) -> tuple[int, int, Mention] | None:
+    """The person at token ``j``, maybe behind a second title of theirs ("..., US General P")."""
+    k = j
+    while k < sent.end:
+        hit = index.at(k)
+        if hit and hit[0] == k and hit[2].type == EntityType.PERSON:
+            demonym = k > j and (before := index.at(k - 1)) is not None and before[2].via == "demonym"
+            return hit if k == j or demonym or doc[k - 1].lower_ in lex.heads else None
+        if hit and hit[2].type == EntityType.COUNTRY and k == j:
+            k = hit[1]
+        elif not hit and doc[k].lower_ in lex.title_words and doc[k].is_title:
+            k += 1
+        else:
+            return None
+    return None
+
+
+def _serves_former(doc: Doc, start: int, sent: Span, lex: RoleLexicon, earlier: list[RoleClaim]) -> bool:
+    """A title after "adviser to" or "official under" whose own holder held that post in the past."""
+    if start - 2 < sent.start or doc[start - 1].lower_ not in {"to", "under"}:
+        return False
+    if doc[start - 1].lower_ == "to" and not is_head(doc[start - 2], lex):
+        return False
+    return bool(earlier) and earlier[-1].status == Status.FORMER
+
+
+def _state_of_list(doc: Doc, start: int, sent: Span, index: MentionIndex, earlier: list[RoleClaim]) -> Mention | None:
+    """The country of the titled person listed just before a title at ``start``, if any."""
+    j = start - 1
+    while j >= sent.start and doc[j].text in {",", "and"}:
+        j -= 1
+    hit = index.at(j) if j < start - 1 else None
+    if not hit or hit[2].type != EntityType.PERSON:
+        return None
+    orgs = [c.org for c in earlier if c.person is hit[2] and c.org is not None]
+    return orgs[-1] if orgs and orgs[-1].type == EntityType.COUNTRY else None
+
+
+def _list_item_end(doc: Doc, end: int, sent: Span) -> bool:
+    """A name that closes a list item: followed by a comma, "and", or the end of the sentence."""
+    return end >= sent.end or doc[end].text in {",", ";", "."} or doc[end].lower_ == "and"
+
+
+def _owner_over_namesake(org: Mention | None, possessors: list[Mention]) -> Mention | None:
+    """ "Chile's Senate President": a body name the gazetteer gives to another state is the possessor's."""
+    country = next((p for p in possessors if p.type == EntityType.COUNTRY), None)
+    if org is None or country is None or org is country or org.type != EntityType.ORGANIZATION:
+        return org
+    gaz = load_gazetteer()
+    entry = gaz.get(org.gazetteer_key) if org.gazetteer_key else None
+    found = gaz.lookup(org.name, EntityType.ORGANIZATION) if entry is None else None
+    state = gaz.state_of(entry.key if entry else found[0].key) if entry or found else None
+    return country if state is not None and state != country.gazetteer_key else org
 
 
 def _coordinated_people(doc: Doc, end: int, sent: Span, index: MentionIndex, lex: RoleLexicon) -> list[Mention]:
@@ -262,9 +385,3 @@ def _copula_before(doc: Doc, pos: int, sent: Span, lex: RoleLexicon) -> int | No
     copulas = matcher(doc.vocab, "copula", lambda: [("copula", lex.patterns.token_patterns("copula"))])
     starts = [start for _id, start, end in copulas(doc[sent.start : pos]) if sent.start + end == pos]
     return sent.start + min(starts) if starts else None
-
-
-def _is_party(org: Mention) -> bool:
-    """A political party: so the gazetteer says, else its name does ("Ishiba's Liberal Democratic Party")."""
-    entry = load_gazetteer().get(org.gazetteer_key) if org.gazetteer_key else None
-    return entry.kind == "party" if entry is not None else "party" in org.name.lower()

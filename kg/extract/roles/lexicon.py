@@ -37,6 +37,16 @@ class RoleLexicon:
     role_verb_links: frozenset[str]
     now_links: frozenset[str]
     list_separators: frozenset[str]
+    pronoun_possessives: frozenset[str]
+    anaphor_nouns: frozenset[str]
+    stance_prefixes: frozenset[str]
+    counterpart_words: frozenset[str]
+    group_verbs: frozenset[str]
+    state_posts: frozenset[str]
+    name_particles: frozenset[str]
+    country_anaphors: frozenset[str]
+    body_possessives: frozenset[str]
+    subject_role_verbs: frozenset[str]
     title_words: frozenset[str]  # heads, domains and ranks, as listed: what the NER must not call a name
     patterns: PatternTable
 
@@ -78,6 +88,16 @@ def role_lexicon() -> RoleLexicon:
         role_verb_links=words("role_verb_links"),
         now_links=words("now_links"),
         list_separators=frozenset(data["list_separators"]),
+        pronoun_possessives=words("pronoun_possessives"),
+        anaphor_nouns=words("anaphor_nouns"),
+        stance_prefixes=words("stance_prefixes"),
+        counterpart_words=words("counterpart_words"),
+        group_verbs=words("group_verbs"),
+        state_posts=words("state_posts"),
+        name_particles=words("name_particles"),
+        country_anaphors=words("country_anaphors"),
+        body_possessives=words("body_possessives"),
+        subject_role_verbs=words("subject_role_verbs"),
         title_words=words("heads") | words("domains") | words("rank"),
         patterns=pattern_table(PACKAGE),
     )

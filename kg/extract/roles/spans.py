@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span, Token
 from ...models import EntityType, Mention, Status
 from ..data import shared_words
 from ..mentions import MentionIndex
+from .context import named_antecedent, pronoun_owner, stance_prefix
 from .lexicon import RoleLexicon, is_head, role_lexicon
 
 
@@ -81,6 +82,9 @@ def _extend_right(doc: Doc, k: int, limit: int, index: MentionIndex, lex: RoleLe
         if low in lex.heads | lex.rank | lex.domains or tok.text == "-":
             if tok.text == "-" and (end + 1 >= limit or index.at(end + 1)):
                 break
+            allowed_after = lex.rank_only_before.get(low)
+            if allowed_after is not None and (end + 1 >= limit or doc[end + 1].lower_ not in allowed_after):
+                break  # "an official under President X": a preposition, not "under secretary"
             end += 1
             continue
         if low == "and" and end + 1 < limit and doc[end + 1].lower_ in lex.heads:
@@ -146,8 +150,21 @@ def premodifiers(doc: Doc, role: RoleSpan, sent: Span, index: MentionIndex, lex:
             is_possessive = _m_end < len(doc) and doc[_m_end].text in words.possessive
             if mention.type == EntityType.PERSON and not is_possessive:
                 break
+            if mention.type == EntityType.COUNTRY and stance_prefix(doc, m_start, lex):
+                i = m_start - 3  # "pro-China leader": a stance, not the employer
+                continue
             (possessors if is_possessive else orgs).append(mention)
             i = m_start - 1
+            continue
+        owner = pronoun_owner(doc, i, sent, index, lex)
+        if owner is not None and not possessors:
+            possessors.append(owner)  # "his former defence minister", "its manager"
+            i -= 1
+            continue
+        antecedent = named_antecedent(doc, i, sent, index, lex) if i + 1 < len(doc) else None
+        if antecedent is not None and doc[i + 1].text in words.possessive:
+            possessors.append(antecedent)  # "the agency's director"
+            i -= 1
             continue
         if tok.text in words.possessive or low in words.determiners or tok.text == "-":
             i -= 1

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from ..models import Article, Mention, Provenance
+from ..gazetteer import load_gazetteer
+from ..models import Article, EntityType, Mention, Provenance
 from .data import shared_words
 from .mentions import MentionIndex
 from .roles.lexicon import is_head
@@ -107,6 +108,8 @@ def subject(verb: Token, index: MentionIndex) -> list[Mention]:
     """The mentions of a verb's subject, "he" and "the president" resolved to people named earlier."""
     words = shared_words()
     for child in verb.children:
+        if child.dep_ in words.subject_deps and (found := state_antecedent(child, index)):
+            return found  # "China said it will cut tariffs", "the kingdom pledged"
         if child.dep_ == "nsubj" and child.lower_ in words.personal_pronouns:
             person = index.person_before(child.i)  # "He imposed tariffs": the last person named
             return [person] if person else []
@@ -134,3 +137,41 @@ def subject_passive(verb: Token, index: MentionIndex) -> list[Mention]:
         if child.dep_ == "nsubjpass":
             return np_mentions(child, index, core=True)
     return []
+
+
+def _state_like(m: Mention, bloc: bool) -> bool:
+    if m.type == EntityType.COUNTRY:
+        return not bloc
+    return m.gazetteer_key is not None and load_gazetteer().is_international(m.gazetteer_key)
+
+
+def state_antecedent(tok: Token, index: MentionIndex, window: int = 80) -> list[Mention]:
+    """What "it", "its", "the kingdom" or "the bloc" stands for: the subject of the reporting verb
+    whose clause it is in ("China said it will cut tariffs"; "they" only there), else the last
+    country (or international body, for "the bloc") named before it, subjects first."""
+    words = shared_words()
+    lower = tok.lower_
+    pronoun = tok.pos_ == "PRON" and (lower in words.state_pronouns or tok.lemma_.lower() in words.state_pronouns)
+    definite = any(c.lower_ == "the" for c in tok.children) and not np_mentions(tok, index, core=True)
+    bloc = definite and tok.lemma_.lower() in words.bloc_nouns
+    if not (pronoun or bloc or definite and tok.lemma_.lower() in words.country_nouns):
+        return []
+    clause = tok.head
+    while clause.dep_ not in words.clause_deps and clause.head != clause:
+        clause = clause.head
+    if clause.dep_ == "ccomp":
+        for child in clause.head.children:
+            if child.dep_ == "nsubj":
+                found = [m for m in np_mentions(child, index, core=True) if _state_like(m, bloc)]
+                if found:
+                    return found
+    if pronoun and lower in {"they", "them", "their"}:
+        return []
+    candidates: list[tuple[bool, Mention]] = []
+    for j in range(tok.i - 1, max(-1, tok.i - window), -1):
+        hit = index.at(j)
+        if hit and _state_like(hit[2], bloc) and (not candidates or candidates[-1][1] is not hit[2]):
+            head = index.doc[hit[0] : hit[1]].root
+            candidates.append((head.dep_ in words.subject_deps, hit[2]))
+    subjects = [m for is_subject, m in candidates if is_subject]
+    return subjects[:1] or [m for _, m in candidates[:1]]

@@ -7,7 +7,7 @@ from spacy.tokens import Token
 from ...models import EntityType, Mention
 from ..data import shared_words
 from ..mentions import MentionIndex
-from ..syntax import np_mentions, subject, subject_passive
+from ..syntax import np_mentions, state_antecedent, subject, subject_passive
 from .lexicon import PolicyLexicon
 
 
@@ -30,7 +30,11 @@ def arguments(
     actor_preps = lex.actor_preps.get(key, set()) | lex.always_actor_preps
     venues = frozenset() if trigger.lemma_.lower() in lex.venue_exempt else frozenset(lex.venue_preps.get(key, ()))
     ignored = words.temporal_preps | venues | lex.non_party_preps
-    np = lambda tok, core=False: np_mentions(tok, index, core=core, skip_preps=venues | lex.non_party_preps)  # noqa: E731
+
+    def np(tok: Token, core: bool = False) -> list[Mention]:
+        found = np_mentions(tok, index, core=core, skip_preps=venues | lex.non_party_preps)
+        return found or state_antecedent(tok, index)  # "its invasion", "invade the island"
+
     passive = is_verb and any(c.dep_ in lex.passive_deps for c in trigger.children)
     owners: list[Mention] = []
     forums: list[Mention] = []

@@ -270,13 +270,15 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
                 weaker = replace(prov, confidence=round(prov.confidence * factor, 2))
                 roles.append(RoleFact(person, claim.role, state, claim.status, weaker))
 
+    # a person with only a bare title ("Finance Minister X") acts for the state their role was given
+    guessed = {**_person_states(roles, resolver), **states}
     policies: list[PolicyFact] = []
     for ex in extractions:
         a = ex.article.content_hash
         for claim in ex.policies:
             actor_key, target_key = resolver.key(a, claim.actor), resolver.key(a, claim.target)
-            actor = _policy_party(actor_key, resolver, states)
-            target = _policy_party(target_key, resolver, states)
+            actor = _policy_party(actor_key, resolver, guessed)
+            target = _policy_party(target_key, resolver, guessed)
             if actor and target and actor != target:
                 actor, target = _membership_direction(claim.policy, actor, target, resolver)
                 prov = claim.provenance

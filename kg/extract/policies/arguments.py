@@ -67,7 +67,7 @@ def arguments(
     if actors and owners:  # "Ukraine's invasion by Russia": the owner is the one acted on
         targets = targets or owners
     else:
-        actors = actors or owners
+        actors = actors or owners or _owner_through_of(trigger, index)
     if not is_verb and modifiers:
         if actors:
             targets = targets or modifiers
@@ -88,13 +88,30 @@ def arguments(
             return [(a, t, "trigger_as", conf("trigger_as")) for a in objects[:1] for t in subject(verb, index)]
         if actors and not targets:
             targets = subject(verb, index)  # "faced with threats from China, Japan ..."
+        if verb.lemma_.lower() in lex.target_verbs and not targets:
+            # "the EU faces a 20% tariff under Trump's formula": the subject is acted on
+            targets = subject(verb, index)
+            actors = actors or [m for p in verb.children if p.dep_ == "prep" for m in _owners_in(p, index)]
+            return [(a, t, "trigger_faced", conf("trigger_faced")) for a in actors for t in targets]
+        if symmetric and not targets and len(subject(verb, index)) >= 2:
+            # "Rwanda and Congo signed a peace agreement": the coordinated subjects are the parties
+            parties = subject(verb, index)
+            return [(parties[0], o, "coordinated_subjects", conf("coordinated_subjects")) for o in parties[1:]]
         actors = actors or subject(verb, index)
         if not targets:
             for child in verb.children:
                 if child.dep_ == "prep" and child.lower_ not in ignored | lex.verb_non_target_preps:
                     targets += [m for obj in child.children if obj.dep_ == "pobj" for m in np(obj)]
             targets += objects
+    elif verb is not None and not is_verb and targets and not actors and not owners:
+        # "Li announced during a meeting with Correia e Silva": the speaker is the other party
+        actors = [m for m in subject(verb, index) if m not in targets]
     targets = [m for m in targets if m not in forums]
+    if key in lex.destination_keys:
+        # "tariffs on Vietnamese imports to the U.S.": the destination imposes them
+        dest = _destinations(trigger, index, lex)
+        if dest:
+            actors, targets = dest, [m for m in targets if m not in dest]
     if key in lex.person_parties_excluded:
         actors = [m for m in actors if m.type != EntityType.PERSON]
         targets = [m for m in targets if m.type != EntityType.PERSON]
@@ -122,3 +139,28 @@ def _argument_of(trigger: Token, verb: Token, lex: PolicyLexicon) -> bool:
             continue
         return False
     return False
+
+
+def _owner_through_of(trigger: Token, index: MentionIndex) -> list[Mention]:
+    """The owner of the noun a trigger completes with "of": "Trump's announcement of tariffs"."""
+    if trigger.dep_ != "pobj" or trigger.head.lower_ != "of" or trigger.head.head.pos_ != "NOUN":
+        return []
+    head = trigger.head.head
+    return [m for c in head.children if c.dep_ == "poss" for m in np_mentions(c, index, core=True)]
+
+
+def _owners_in(prep: Token, index: MentionIndex) -> list[Mention]:
+    """Possessors inside a prepositional phrase: "under Trump's reciprocal formula"."""
+    return [m for obj in prep.children if obj.dep_ == "pobj" for c in obj.children if c.dep_ == "poss"
+            for m in np_mentions(c, index, core=True)]
+
+
+def _destinations(trigger: Token, index: MentionIndex, lex: PolicyLexicon) -> list[Mention]:
+    """Mentions after "to"/"into" on the goods a trigger is about ("tariffs on X exports to the US")."""
+    found: list[Mention] = []
+    for prep in trigger.children:
+        for goods in (c for c in prep.children if c.dep_ == "pobj") if prep.dep_ == "prep" else ():
+            for p in goods.children:
+                if p.dep_ == "prep" and p.lower_ in lex.destination_preps:
+                    found += [m for o in p.children if o.dep_ == "pobj" for m in np_mentions(o, index, core=True)]
+    return found

@@ -31,6 +31,8 @@ def extract_policies(doc: Doc, article: Article, index: MentionIndex) -> list[Po
             for actor, target, pattern, confidence in arguments(trigger, verb, key, index, lex):
                 if actor.name == target.name:
                     continue
+                if trigger.lemma_.lower() in lex.reversed_triggers:
+                    actor, target = target, actor  # "India's reliance on Russian arms"
                 if actor.start < sent.start_char:  # "he", "the president": resolved
                     pattern, confidence = pattern + reference["suffix"], reference["confidence"]
                 claims.append(PolicyClaim(actor, key, target, provenance(article, sent, pattern, confidence)))
@@ -49,6 +51,10 @@ def _triggers(sent: Span, lex: PolicyLexicon) -> list[tuple[Token, str]]:
         found[span.root.i] = (span.root, keys[n])
     for tok in sent:
         key = lex.trigger_key(tok)
+        if tok.lemma_.lower() in lex.noun_only and (
+            tok.pos_ != "NOUN" or not any(c.dep_ in {"det", "poss"} for c in tok.children)
+        ):
+            continue
         if key and tok.i not in found and tok.pos_ in lex.trigger_pos:
             found[tok.i] = (tok, key)
     return [found[i] for i in sorted(found)]

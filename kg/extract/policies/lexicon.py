@@ -45,6 +45,11 @@ class PolicyLexicon:
     argument_deps: frozenset[str]
     verb_non_target_preps: frozenset[str]
     phrase_deps: frozenset[str]
+    reversed_triggers: frozenset[str]
+    noun_only: frozenset[str]
+    target_verbs: frozenset[str]
+    destination_keys: frozenset[str]
+    destination_preps: frozenset[str]
     patterns: PatternTable
 
     def trigger_key(self, tok: Token) -> str | None:
@@ -95,6 +100,11 @@ def policy_lexicon() -> PolicyLexicon:
         argument_deps=frozenset(data["argument_deps"]),
         verb_non_target_preps=words("verb_non_target_prepositions"),
         phrase_deps=frozenset(data["phrase_deps"]),
+        reversed_triggers=words("reversed_triggers"),
+        noun_only=words("noun_only_triggers"),
+        target_verbs=words("target_verbs"),
+        destination_keys=frozenset(data["destination_keys"]),
+        destination_preps=words("destination_prepositions"),
         patterns=pattern_table(PACKAGE),
     )
 

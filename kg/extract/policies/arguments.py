@@ -103,7 +103,7 @@ def arguments(
                 if child.dep_ == "prep" and child.lower_ not in ignored | lex.verb_non_target_preps:
                     targets += [m for obj in child.children if obj.dep_ == "pobj" for m in np(obj)]
             targets += objects
-    elif verb is not None and not is_verb and targets and not actors and not owners:
+    elif verb is not None and not is_verb and targets and not actors and not owners and not is_trigger(verb, lex):
         # "Li announced during a meeting with Correia e Silva": the speaker is the other party
         actors = [m for m in subject(verb, index) if m not in targets]
     targets = [m for m in targets if m not in forums]
@@ -151,8 +151,14 @@ def _owner_through_of(trigger: Token, index: MentionIndex) -> list[Mention]:
 
 def _owners_in(prep: Token, index: MentionIndex) -> list[Mention]:
     """Possessors inside a prepositional phrase: "under Trump's reciprocal formula"."""
-    return [m for obj in prep.children if obj.dep_ == "pobj" for c in obj.children if c.dep_ == "poss"
-            for m in np_mentions(c, index, core=True)]
+    return [
+        m
+        for obj in prep.children
+        if obj.dep_ == "pobj"
+        for c in obj.children
+        if c.dep_ == "poss"
+        for m in np_mentions(c, index, core=True)
+    ]
 
 
 def _destinations(trigger: Token, index: MentionIndex, lex: PolicyLexicon) -> list[Mention]:

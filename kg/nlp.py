@@ -56,6 +56,9 @@ class GazetteerMerge:
         ents = list(doc.ents)
         chosen: list[Span] = []
         for match in matches:
+            before = doc[match.start - 1] if match.start else None
+            if before is not None and before.is_title and before.lower_ in _region_words() and match.label_ == "GPE":
+                continue  # "South America" is no mention of "America"
             overlapping = [e for e in ents if e.start < match.end and match.start < e.end]
             if any(self._ner_wins(e, match) for e in overlapping):
                 continue
@@ -77,12 +80,22 @@ class GazetteerMerge:
         contains = ent.start <= match.start and match.end <= ent.end and len(ent) > len(match)
         if not contains:
             return False
+        rest = [t for t in ent if not match.start <= t.i < match.end and not t.is_punct]
+        if match.label_ in {"GPE", "NORP"} and rest and all(t.lower_ in _region_words() for t in rest):
+            return True  # "South America", "Central American": a region, not the country inside
         if ent.label_ in CONTAINERS and match.label_ in {"GPE", "NORP"}:
             # "Japan Foresight" is a name; "Philippine Defense" is a country and a title word
             rest = [t for t in ent if not match.start <= t.i < match.end and not t.is_punct]
             return not all(t.lower_ in _title_words() for t in rest)
         # "Donald Trump Jr." or "Kim Jong Un" found by NER around a shorter gazetteer name
         return ent.label_ == "PERSON" and match.label_ == "PERSON"
+
+
+def _region_words() -> frozenset[str]:
+    """Compass words that make a region of a country's name (``extract/words.json``)."""
+    from .extract.data import shared_words
+
+    return shared_words().region_words
 
 
 def _title_words() -> frozenset[str]:

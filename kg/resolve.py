@@ -26,6 +26,7 @@ from .models import (
     EntityType,
     KnowledgeBase,
     Mention,
+    PolicyClaim,
     PolicyFact,
     RoleFact,
     Status,
@@ -286,6 +287,7 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
                     # the state of a person the articles give no office: their nationality, a weaker guess
                     prov = replace(prov, confidence=round(prov.confidence * 0.7, 2))
                 policies.append(PolicyFact(actor, claim.policy, target, prov))
+                policies += _members_named(PolicyFact(actor, claim.policy, target, prov), claim, ex, resolver)
 
     policies += _fellow_members(policies, resolver)
     roles = _without_redundant_ties(roles, resolver)
@@ -359,6 +361,32 @@ def _fellow_members(policies: list[PolicyFact], resolver: Resolver) -> list[Poli
                         a.provenance, confidence=round(min(a.provenance.confidence, b.provenance.confidence) * 0.8, 2)
                     )
                     out.append(PolicyFact(a.actor, "alliance", b.actor, prov))
+    return out
+
+
+def _members_named(
+    fact: PolicyFact, claim: PolicyClaim, ex: ArticleExtraction, resolver: Resolver, reach: int = 60
+) -> list[PolicyFact]:
+    """A bloc acts for the members named right after it: "the European Free Trade Association of
+    Switzerland, Norway ... concluded negotiations with Mercosur" is each of them negotiating."""
+    out = []
+    for bloc, other, mention in ((fact.actor, fact.target, claim.actor), (fact.target, fact.actor, claim.target)):
+        members = set(resolver.gaz.members_of(bloc)) - {other}
+        if not members:
+            continue
+        after = sorted((m for m in ex.mentions if mention.end <= m.start), key=lambda m: m.start)
+        named, end = [], mention.end
+        for m in after:  # the run of member names that follows the bloc's name
+            key = resolver.key(ex.article.content_hash, m)
+            if m.start - end > reach or key not in members:
+                break
+            named.append(key)
+            end = m.end
+        prov = replace(fact.provenance, pattern=fact.provenance.pattern + "_member")
+        prov = replace(prov, confidence=round(prov.confidence * 0.8, 2))
+        for member in named:
+            pair = (member, other) if bloc == fact.actor else (other, member)
+            out.append(PolicyFact(pair[0], fact.policy, pair[1], prov))
     return out
 
 

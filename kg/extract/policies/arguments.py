@@ -81,12 +81,14 @@ def arguments(
     elif verb is not None and _argument_of(trigger, verb, lex) and not is_trigger(verb, lex):
         # (a verb that is a trigger itself speaks for both: "withdrew from talks with Japan")
         actors += [m for c in verb.children if c.dep_ == "agent" for o in c.children for m in np(o)]
+        # "its partnership with NATO": the owner "its" is the verb's subject, not the other party
+        pronoun_owner = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in trigger.children)
         as_role = trigger.dep_ == "pobj" and trigger.head.lower_ == "as"
         objects = [m for c in verb.children if c.dep_ == "dobj" and c != trigger for m in np(c)]
         if as_role and objects:
             # "identifying China as a military threat": the object is the actor, the subject the target
             return [(a, t, "trigger_as", conf("trigger_as")) for a in objects[:1] for t in subject(verb, index)]
-        if actors and not targets:
+        if actors and not targets and not pronoun_owner:
             targets = subject(verb, index)  # "faced with threats from China, Japan ..."
         if verb.lemma_.lower() in lex.target_verbs and not targets:
             # "the EU faces a 20% tariff under Trump's formula": the subject is acted on

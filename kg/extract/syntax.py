@@ -128,7 +128,12 @@ def subject(verb: Token, index: MentionIndex) -> list[Mention]:
                 return np_mentions(verb.head, index, core=True)  # "North Korea, whose missiles threaten Japan"
             return found
     if verb.dep_ in words.subject_chain_deps and verb.head != verb:
-        return subject(verb.head, index)
+        head = verb.head
+        if head.pos_ == "ADP":  # "after announcing tariffs": the clause's subject acts
+            if head.lower_ not in words.temporal_preps:
+                return []
+            head = head.head
+        return subject(head, index)
     return []
 
 
@@ -154,6 +159,9 @@ def state_antecedent(tok: Token, index: MentionIndex, window: int = 80) -> list[
     pronoun = tok.pos_ == "PRON" and (lower in words.state_pronouns or tok.lemma_.lower() in words.state_pronouns)
     definite = any(c.lower_ == "the" for c in tok.children) and not np_mentions(tok, index, core=True)
     bloc = definite and tok.lemma_.lower() in words.bloc_nouns
+    if tok.lemma_.lower() in words.country_nouns and any(c.lower_ in words.personal_owners for c in tok.children):
+        person = index.person_before(tok.i)  # "Lula said his country will apply tariffs"
+        return [person] if person else []
     if not (pronoun or bloc or definite and tok.lemma_.lower() in words.country_nouns):
         return []
     clause = tok.head

@@ -41,6 +41,7 @@ def arguments(
     modifiers: list[Mention] = []
     actors: list[Mention] = []
     targets: list[Mention] = []
+    authorities: list[Mention] = []
     for child in trigger.children:
         if child.dep_ == "poss":
             owners += np(child, core=True)
@@ -54,7 +55,9 @@ def arguments(
         elif child.dep_ in lex.phrase_deps:
             found = [m for obj in child.children if obj.dep_ == "pobj" for m in np(obj)]
             word = child.lower_
-            if child.dep_ == "agent" or word in actor_preps:
+            if word in lex.authority_preps:
+                authorities += _owners_in(child, index)
+            elif child.dep_ == "agent" or word in actor_preps:
                 actors += found
             elif word in lex.mutual_preps:
                 modifiers += found
@@ -64,6 +67,7 @@ def arguments(
     symmetric = key in lex.symmetric
     if symmetric and len(modifiers) >= 2:  # "the U.S.-Japan alliance"
         return [(modifiers[0], other, "compound_pair", conf("compound_pair")) for other in modifiers[1:]]
+    actors = actors or authorities
     if actors and owners:  # "Ukraine's invasion by Russia": the owner is the one acted on
         targets = targets or owners
     else:
@@ -93,11 +97,16 @@ def arguments(
         if verb.lemma_.lower() in lex.target_verbs and not targets:
             # "the EU faces a 20% tariff under Trump's formula": the subject is acted on
             targets = subject(verb, index)
-            actors = actors or [m for p in verb.children if p.dep_ == "prep" for m in _owners_in(p, index)]
+            actors = actors or [
+                m
+                for p in verb.children
+                if p.dep_ == "prep" and p.lower_ in lex.authority_preps
+                for m in _owners_in(p, index)
+            ]
             return [(a, t, "trigger_faced", conf("trigger_faced")) for a in actors for t in targets]
-        if symmetric and not targets and len(subject(verb, index)) >= 2:
+        parties = [m for c in verb.children if c.dep_ == "nsubj" for m in np(c, core=True)]
+        if symmetric and not targets and len(parties) >= 2:
             # "Rwanda and Congo signed a peace agreement": the coordinated subjects are the parties
-            parties = subject(verb, index)
             return [(parties[0], o, "coordinated_subjects", conf("coordinated_subjects")) for o in parties[1:]]
         actors = actors or subject(verb, index)
         if not targets:
@@ -111,7 +120,7 @@ def arguments(
     targets = [m for m in targets if m not in forums]
     if key in lex.destination_keys:
         # "tariffs on Vietnamese imports to the U.S.": the destination imposes them
-        dest = _destinations(trigger, index, lex)
+        dest = _destinations(trigger, verb, index, lex)
         if dest:
             actors, targets = dest, [m for m in targets if m not in dest]
     if key in lex.person_parties_excluded:
@@ -153,19 +162,18 @@ def _owner_through_of(trigger: Token, index: MentionIndex) -> list[Mention]:
 
 def _owners_in(prep: Token, index: MentionIndex) -> list[Mention]:
     """Possessors inside a prepositional phrase: "under Trump's reciprocal formula"."""
-    return [
-        m
-        for obj in prep.children
-        if obj.dep_ == "pobj"
-        for c in obj.children
-        if c.dep_ == "poss"
-        for m in np_mentions(c, index, core=True)
-    ]
+    objects = [o for o in prep.children if o.dep_ == "pobj"]
+    return [m for o in objects for t in o.subtree if t.dep_ == "poss" for m in np_mentions(t, index, core=True)]
 
 
-def _destinations(trigger: Token, index: MentionIndex, lex: PolicyLexicon) -> list[Mention]:
-    """Mentions after "to"/"into" on the goods a trigger is about ("tariffs on X exports to the US")."""
+def _destinations(trigger: Token, verb: Token | None, index: MentionIndex, lex: PolicyLexicon) -> list[Mention]:
+    """Mentions after "to"/"into" on the goods a trigger is about ("tariffs on X exports to the US"),
+    or on the verb that imposes it ("imposes a tariff on X imports to the U.S.")."""
     found: list[Mention] = []
+    if verb is not None and trigger.head == verb and any(c.dep_ == "prep" for c in trigger.children):
+        for p in verb.children:
+            if p.dep_ == "prep" and p.lower_ in lex.destination_preps:
+                found += [m for o in p.children if o.dep_ == "pobj" for m in np_mentions(o, index, core=True)]
     for prep in trigger.children:
         for goods in (c for c in prep.children if c.dep_ == "pobj") if prep.dep_ == "prep" else ():
             for p in goods.children:

@@ -25,6 +25,8 @@ def extract_policies(doc: Doc, article: Article, index: MentionIndex) -> list[Po
         for trigger, key in _triggers(sent, lex):
             if trigger.pos_ == "VERB" and lowers & lex.excluded_context.get(key, frozenset()):
                 continue
+            if key in lex.goods_keys and _goods_of(trigger, lex.goods_keys[key], lex):
+                continue
             verb = governing_verb(trigger)
             if negated(trigger, verb, lex.negation):
                 continue
@@ -103,3 +105,12 @@ def _spending_demands(sent: Span, article: Article, index: MentionIndex, lex: Po
                     )
                 )
     return claims
+
+
+def _goods_of(trigger: Token, holders: frozenset[str], lex: PolicyLexicon) -> bool:
+    """ "tariffs on US imports", "apply tariffs on US imports": the goods a tariff is laid on."""
+    if trigger.pos_ != "NOUN" or trigger.dep_ != "pobj" or trigger.head.dep_ != "prep":
+        return False
+    holder = trigger.head.head
+    near = [holder, *(c for c in holder.children if c.dep_ == "dobj")]
+    return any(lex.trigger_key(t) in holders for t in near)

@@ -47,6 +47,8 @@ class PolicyLexicon:
     phrase_deps: frozenset[str]
     reversed_triggers: frozenset[str]
     noun_only: frozenset[str]
+    authority_preps: frozenset[str]
+    goods_keys: dict[str, frozenset[str]]
     target_verbs: frozenset[str]
     destination_keys: frozenset[str]
     destination_preps: frozenset[str]
@@ -102,6 +104,8 @@ def policy_lexicon() -> PolicyLexicon:
         phrase_deps=frozenset(data["phrase_deps"]),
         reversed_triggers=words("reversed_triggers"),
         noun_only=words("noun_only_triggers"),
+        authority_preps=words("authority_prepositions"),
+        goods_keys={k: frozenset(v) for k, v in data["goods_keys"].items()},
         target_verbs=words("target_verbs"),
         destination_keys=frozenset(data["destination_keys"]),
         destination_preps=words("destination_prepositions"),

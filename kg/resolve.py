@@ -378,7 +378,7 @@ def _members_named(
         named, end = [], mention.end
         for m in after:  # the run of member names that follows the bloc's name
             key = resolver.key(ex.article.content_hash, m)
-            if m.start - end > reach or key not in members:
+            if m.start - end > reach or key not in members or m.via not in ("name", "acronym"):
                 break
             named.append(key)
             end = m.end

@@ -25,8 +25,12 @@ def arguments(
     conf = lex.patterns.confidence
     is_verb = trigger.pos_ in words.verb_pos
     objects = [c for c in trigger.children if c.dep_ == "dobj"]
+    ended: list[Mention] = []
     if is_verb and objects and all(is_trigger(c, lex) for c in objects):
-        return []  # "supports the alliance": the object is the fact
+        if key not in lex.ending_keys:
+            return []  # "supports the alliance": the object is the fact
+        # "terminate diplomatic relations with Nauru": what is ended names the target
+        ended = [m for c in objects for m in np_mentions(c, index, skip_preps=lex.non_party_preps)]
     actor_preps = lex.actor_preps.get(key, set()) | lex.always_actor_preps
     venues = frozenset() if trigger.lemma_.lower() in lex.venue_exempt else frozenset(lex.venue_preps.get(key, ()))
     ignored = words.temporal_preps | venues | lex.non_party_preps
@@ -114,10 +118,16 @@ def arguments(
                 if child.dep_ == "prep" and child.lower_ not in ignored | lex.verb_non_target_preps:
                     targets += [m for obj in child.children if obj.dep_ == "pobj" for m in np(obj)]
             targets += objects
-    elif verb is not None and not is_verb and targets and not actors and not owners and not is_trigger(verb, lex):
-        # "Li announced during a meeting with Correia e Silva": the speaker is the other party
-        actors = [m for m in subject(verb, index) if m not in targets]
-    targets = [m for m in targets if m not in forums]
+    elif verb is not None and not is_verb and not actors and not owners and not is_trigger(verb, lex):
+        # "Li announced during a meeting with Correia e Silva": the speaker is the other party;
+        # "Carney told Trump during a meeting": the speaker and the one spoken to
+        speakers = subject(verb, index) or [
+            m for c in verb.children if c.dep_ == "agent" for o in c.children for m in np(o)
+        ]
+        if not targets and symmetric and trigger.dep_ == "pobj" and trigger.head.head == verb:
+            targets = [m for c in verb.children if c.dep_ in ("dobj", "dative") for m in np(c, core=True)]
+        actors = [m for m in speakers if m not in targets] if targets else []
+    targets = [m for m in targets if m not in forums] + [m for m in ended if m not in actors]
     if key in lex.destination_keys:
         # "tariffs on Vietnamese imports to the U.S.": the destination imposes them
         dest = _destinations(trigger, verb, index, lex)

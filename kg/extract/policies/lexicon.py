@@ -49,6 +49,7 @@ class PolicyLexicon:
     noun_only: frozenset[str]
     authority_preps: frozenset[str]
     goods_keys: dict[str, frozenset[str]]
+    ending_keys: frozenset[str]
     target_verbs: frozenset[str]
     destination_keys: frozenset[str]
     destination_preps: frozenset[str]
@@ -106,6 +107,7 @@ def policy_lexicon() -> PolicyLexicon:
         noun_only=words("noun_only_triggers"),
         authority_preps=words("authority_prepositions"),
         goods_keys={k: frozenset(v) for k, v in data["goods_keys"].items()},
+        ending_keys=frozenset(data["ending_keys"]),
         target_verbs=words("target_verbs"),
         destination_keys=frozenset(data["destination_keys"]),
         destination_preps=words("destination_prepositions"),

@@ -52,7 +52,7 @@ def _triggers(sent: Span, lex: PolicyLexicon) -> list[tuple[Token, str]]:
         span = sent[start:end]
         found[span.root.i] = (span.root, keys[n])
     for tok in sent:
-        key = lex.trigger_key(tok)
+        key = lex.trigger_key(tok) or _ending(tok, lex)
         if tok.lemma_.lower() in lex.noun_only and (
             tok.pos_ != "NOUN" or not any(c.dep_ in {"det", "poss"} for c in tok.children)
         ):
@@ -114,3 +114,12 @@ def _goods_of(trigger: Token, holders: frozenset[str], lex: PolicyLexicon) -> bo
     holder = trigger.head.head
     near = [holder, *(c for c in holder.children if c.dep_ == "dobj")]
     return any(lex.trigger_key(t) in holders for t in near)
+
+
+def _ending(tok: Token, lex: PolicyLexicon) -> str | None:
+    """ "ending the agreement with China": a verb that ends a tie is a withdrawal."""
+    if tok.pos_ != "VERB" or tok.lemma_.lower() not in lex.ending_verbs:
+        return None
+    if any(c.dep_ == "dobj" and c.lemma_.lower() in lex.agreement_nouns for c in tok.children):
+        return lex.ending_verb_key
+    return None

@@ -50,6 +50,9 @@ class PolicyLexicon:
     authority_preps: frozenset[str]
     goods_keys: dict[str, frozenset[str]]
     ending_keys: frozenset[str]
+    ending_verbs: frozenset[str]
+    ending_verb_key: str
+    agreement_nouns: frozenset[str]
     target_verbs: frozenset[str]
     destination_keys: frozenset[str]
     destination_preps: frozenset[str]
@@ -108,6 +111,9 @@ def policy_lexicon() -> PolicyLexicon:
         authority_preps=words("authority_prepositions"),
         goods_keys={k: frozenset(v) for k, v in data["goods_keys"].items()},
         ending_keys=frozenset(data["ending_keys"]),
+        ending_verbs=words("ending_verbs"),
+        ending_verb_key=data["ending_verb_key"],
+        agreement_nouns=words("agreement_nouns"),
         target_verbs=words("target_verbs"),
         destination_keys=frozenset(data["destination_keys"]),
         destination_preps=words("destination_prepositions"),

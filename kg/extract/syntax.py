@@ -83,6 +83,7 @@ class Negation:
     hypothetical_deps: frozenset[str]
     conditional_marks: frozenset[str]
     denial_words: frozenset[str]
+    denial_stop_deps: frozenset[str]
 
 
 def negated(trigger: Token, verb: Token | None, lex: Negation) -> bool:
@@ -95,11 +96,17 @@ def negated(trigger: Token, verb: Token | None, lex: Negation) -> bool:
                 return True
             if child.lower_ in lex.hypothetical and child.dep_ in lex.hypothetical_deps:
                 return True
-    # a conditional clause ("if Washington imposed tariffs") or a reported denial
-    for t in trigger.ancestors:
-        if any(c.dep_ == "mark" and c.lower_ in lex.conditional_marks for c in t.children):
+    # a conditional clause ("if Washington imposed tariffs"), a reported denial or a failed event
+    # ("failed to attend a meeting"); a denial does not reach into an adverbial clause
+    # ("cancelled the meeting after Washington pressed Tokyo to spend more")
+    denial_reaches = True
+    cur = trigger
+    while cur.head != cur:
+        denial_reaches = denial_reaches and cur.dep_ not in lex.denial_stop_deps
+        cur = cur.head
+        if any(c.dep_ == "mark" and c.lower_ in lex.conditional_marks for c in cur.children):
             return True
-        if t.lemma_.lower() in lex.denial_words:
+        if denial_reaches and cur.lemma_.lower() in lex.denial_words:
             return True
     return False
 

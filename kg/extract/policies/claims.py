@@ -52,7 +52,16 @@ def _triggers(sent: Span, lex: PolicyLexicon) -> list[tuple[Token, str]]:
         span = sent[start:end]
         found[span.root.i] = (span.root, keys[n])
     for tok in sent:
+        if _in_name(tok):
+            continue  # "the Alliance of Sahel States" is a name, not an alliance
         key = lex.trigger_key(tok) or _ending(tok, lex)
+        if key in lex.commodity_from and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in lex.commodity_nouns for c in tok.children
+        ):
+            key = lex.commodity_key  # "supply gas to Slovakia"
+        if key and tok.lemma_.lower() in lex.noun_only:
+            # "a partnership deal": the kind of deal is the policy
+            key = next((k for c in tok.children if c.dep_ == "compound" and (k := lex.trigger_key(c))), key)
         if tok.lemma_.lower() in lex.noun_only and (
             tok.pos_ != "NOUN" or not any(c.dep_ in {"det", "poss"} for c in tok.children)
         ):
@@ -123,3 +132,9 @@ def _ending(tok: Token, lex: PolicyLexicon) -> str | None:
     if any(c.dep_ == "dobj" and c.lemma_.lower() in lex.agreement_nouns for c in tok.children):
         return lex.ending_verb_key
     return None
+
+
+def _in_name(tok: Token) -> bool:
+    """A word of an organisation's name (NER or gazetteer) with more than one word."""
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None) if tok.ent_type_ else None
+    return ent is not None and ent.label_ == "ORG" and len(ent) > 1

@@ -52,6 +52,9 @@ class PolicyLexicon:
     ending_keys: frozenset[str]
     ending_verbs: frozenset[str]
     ending_verb_key: str
+    commodity_nouns: frozenset[str]
+    commodity_key: str
+    commodity_from: frozenset[str]
     agreement_nouns: frozenset[str]
     target_verbs: frozenset[str]
     destination_keys: frozenset[str]
@@ -98,6 +101,7 @@ def policy_lexicon() -> PolicyLexicon:
             hypothetical_deps=frozenset(data["hypothetical_deps"]),
             conditional_marks=words("conditional_marks"),
             denial_words=words("denial_words"),
+            denial_stop_deps=frozenset(data["denial_stop_deps"]),
         ),
         trigger_pos=frozenset(data["trigger_pos"]),
         modifier_deps=frozenset(data["modifier_deps"]),
@@ -113,6 +117,9 @@ def policy_lexicon() -> PolicyLexicon:
         ending_keys=frozenset(data["ending_keys"]),
         ending_verbs=words("ending_verbs"),
         ending_verb_key=data["ending_verb_key"],
+        commodity_nouns=words("commodity_nouns"),
+        commodity_key=data["commodity_key"],
+        commodity_from=frozenset(data["commodity_from"]),
         agreement_nouns=words("agreement_nouns"),
         target_verbs=words("target_verbs"),
         destination_keys=frozenset(data["destination_keys"]),

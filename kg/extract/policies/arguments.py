@@ -27,9 +27,10 @@ def arguments(
     objects = [c for c in trigger.children if c.dep_ == "dobj"]
     ended: list[Mention] = []
     if is_verb and objects and all(is_trigger(c, lex) for c in objects):
-        if key not in lex.ending_keys:
+        if key not in lex.ending_keys and any(lex.trigger_key(c) != key for c in objects):
             return []  # "supports the alliance": the object is the fact
-        # "terminate diplomatic relations with Nauru": what is ended names the target
+        # "terminate diplomatic relations with Nauru": what is ended names the target;
+        # "pledged aid to Ukraine": the verb and its object are one fact
         ended = [m for c in objects for m in np_mentions(c, index, skip_preps=lex.non_party_preps)]
     actor_preps = lex.actor_preps.get(key, set()) | lex.always_actor_preps
     venues = frozenset() if trigger.lemma_.lower() in lex.venue_exempt else frozenset(lex.venue_preps.get(key, ()))

@@ -171,6 +171,10 @@ def state_antecedent(tok: Token, index: MentionIndex, window: int = 80) -> list[
         return [person] if person else []
     if not (pronoun or bloc or definite and tok.lemma_.lower() in words.country_nouns):
         return []
+    if pronoun and tok.dep_ == "poss":  # "the US is calling on its allies": the clause's subject
+        found = _clause_subject(tok, index, bloc)
+        if found:
+            return found
     clause = tok.head
     while clause.dep_ not in words.clause_deps and clause.head != clause:
         clause = clause.head
@@ -190,3 +194,24 @@ def state_antecedent(tok: Token, index: MentionIndex, window: int = 80) -> list[
             candidates.append((head.dep_ in words.subject_deps, hit[2]))
     subjects = [m for is_subject, m in candidates if is_subject]
     return subjects[:1] or [m for _, m in candidates[:1]]
+
+
+def _clause_subject(tok: Token, index: MentionIndex, bloc: bool) -> list[Mention]:
+    """The state-like subject of the clause a possessive pronoun is in, through verb chains."""
+    words = shared_words()
+    cur = governing_verb(tok)
+    for _ in range(3):
+        if cur is None:
+            return []
+        for child in cur.children:
+            if child.dep_ in words.subject_deps and tok not in child.subtree:
+                mentions = np_mentions(child, index, core=True)
+                found = [m for m in mentions if _state_like(m, bloc)]
+                if not found and child.pos_ == "NOUN" and not bloc:  # "the Trump administration ... its allies"
+                    found = [m for m in mentions if m.type == EntityType.PERSON][:1]
+                if found:
+                    return found
+        if cur.dep_ not in words.subject_chain_deps or cur.head == cur:
+            return []
+        cur = cur.head
+    return []

@@ -47,9 +47,13 @@ def arguments(
     actors: list[Mention] = []
     targets: list[Mention] = []
     authorities: list[Mention] = []
+    for_states: list[Mention] = []
     for child in trigger.children:
         if child.dep_ == "poss":
-            owners += np(child, core=True)
+            found = np(child, core=True)
+            owners += found
+            if child.pos_ == "PRON":  # "its allies": a person found for "its" stands for a state
+                for_states += found
         elif child.dep_ in lex.modifier_deps:
             found = np(child, core=True)
             if trigger.lemma_.lower() in lex.forum_nouns:  # "the BRICS summit": a forum, not a party
@@ -135,7 +139,7 @@ def arguments(
         if dest:
             actors, targets = dest, [m for m in targets if m not in dest]
     if key in lex.person_parties_excluded:
-        actors = [m for m in actors if m.type != EntityType.PERSON]
+        actors = [m for m in actors if m.type != EntityType.PERSON or m in for_states]
         targets = [m for m in targets if m.type != EntityType.PERSON]
     pattern = "trigger_" + ("verb" if is_verb else "noun")
     if symmetric and len(actors) >= 2 and not owners and not targets:

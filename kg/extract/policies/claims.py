@@ -91,6 +91,9 @@ def _spending_demands(sent: Span, article: Article, index: MentionIndex, lex: Po
             found = np_mentions(child, index)
             if child.dep_ == "dobj" or demand.lemma_.lower() in lex.modal_demands:
                 targets += found
+    for clause in demand.children:  # "demanded that Taiwan increase defense spending"
+        if clause.dep_ == "ccomp" and not targets:
+            targets += [m for c in clause.children if c.dep_ == "nsubj" for m in np_mentions(c, index)]
     for t in term_at.children:
         if t.dep_ == "poss":
             targets += np_mentions(t, index)

@@ -132,8 +132,16 @@ def subject(verb: Token, index: MentionIndex) -> list[Mention]:
                 and verb.dep_ == "relcl"
                 and any(t.lower_ in words.relative_subject_words for t in child.subtree)
             ):
-                return np_mentions(verb.head, index, core=True)  # "North Korea, whose missiles threaten Japan"
+                # "North Korea, whose missiles threaten Japan"; "the island, which relies on the U.S."
+                return np_mentions(verb.head, index, core=True) or state_antecedent(verb.head, index)
             return found
+    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":  # "its threat to invade": the noun's owner
+        return [
+            m
+            for c in verb.head.children
+            if c.dep_ == "poss"
+            for m in np_mentions(c, index) or state_antecedent(c, index)
+        ]
     if verb.dep_ in words.subject_chain_deps and verb.head != verb:
         head = verb.head
         if head.pos_ == "ADP":  # "after announcing tariffs": the clause's subject acts
@@ -192,8 +200,8 @@ def state_antecedent(tok: Token, index: MentionIndex, window: int = 80) -> list[
         if hit and _state_like(hit[2], bloc) and (not candidates or candidates[-1][1] is not hit[2]):
             head = index.doc[hit[0] : hit[1]].root
             candidates.append((head.dep_ in words.subject_deps, hit[2]))
-    subjects = [m for is_subject, m in candidates if is_subject]
-    return subjects[:1] or [m for _, m in candidates[:1]]
+    subjects = [m for is_subject, m in candidates if is_subject] if pronoun else []
+    return subjects[:1] or [m for _, m in candidates[:1]]  # "the island": the last country named
 
 
 def _clause_subject(tok: Token, index: MentionIndex, bloc: bool) -> list[Mention]:

@@ -38,7 +38,12 @@ def arguments(
 
     def np(tok: Token, core: bool = False) -> list[Mention]:
         found = np_mentions(tok, index, core=core, skip_preps=venues | lex.non_party_preps)
-        return found or state_antecedent(tok, index)  # "its invasion", "invade the island"
+        # "its invasion", "invade the island", "on the alliance's eastern front"
+        return (
+            found
+            or state_antecedent(tok, index)
+            or [m for c in tok.children if c.dep_ == "poss" for m in state_antecedent(c, index)]
+        )
 
     passive = is_verb and any(c.dep_ in lex.passive_deps for c in trigger.children)
     owners: list[Mention] = []
@@ -77,6 +82,8 @@ def arguments(
     if symmetric and len(modifiers) >= 2:  # "the U.S.-Japan alliance"
         return [(modifiers[0], other, "compound_pair", conf("compound_pair")) for other in modifiers[1:]]
     actors = actors or authorities
+    if not is_verb and trigger.dep_ == "appos" and not targets:
+        targets = np_mentions(trigger.head, index, core=True)  # "South Africa, its largest trading partner"
     if actors and owners:  # "Ukraine's invasion by Russia": the owner is the one acted on
         targets = targets or owners
     else:

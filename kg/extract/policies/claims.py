@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from ...models import Article, Mention, PolicyClaim
+from ...models import Article, EntityType, Mention, PolicyClaim
 from ..data import matcher, shared_words
 from ..mentions import MentionIndex
 from ..syntax import governing_verb, negated, np_mentions, provenance, subject
@@ -31,6 +31,7 @@ def extract_policies(doc: Doc, article: Article, index: MentionIndex) -> list[Po
             if negated(trigger, verb, lex.negation):
                 continue
             for actor, target, pattern, confidence in arguments(trigger, verb, key, index, lex):
+                actor, target = _own_state(actor, index), _own_state(target, index)
                 if actor.name == target.name:
                     continue
                 if trigger.lemma_.lower() in lex.reversed_triggers:
@@ -141,3 +142,23 @@ def _in_name(tok: Token) -> bool:
     """A word of an organisation's name (NER or gazetteer) with more than one word."""
     ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None) if tok.ent_type_ else None
     return ent is not None and ent.label_ == "ORG" and len(ent) > 1
+
+
+def _own_state(m: Mention, index: MentionIndex) -> Mention:
+    """A person named with their country ("Austrian Chancellor Karl Nehammer", "Japan's Prime
+    Minister Ishiba") acts for that country; anyone else stands for themselves."""
+    if m.type != EntityType.PERSON:
+        return m
+    doc = index.doc
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return m
+    root = span.root
+    for i in range(span.start - 1, max(-1, span.start - 8), -1):
+        tok = doc[i]
+        if root not in tok.ancestors and tok.head != root:
+            break
+        hit = index.at(i)
+        if hit and hit[2].type == EntityType.COUNTRY:
+            return hit[2]
+    return m

@@ -108,18 +108,20 @@ def arguments(
         if as_role and objects:
             # "identifying China as a military threat": the object is the actor, the subject the target
             return [(a, t, "trigger_as", conf("trigger_as")) for a in objects[:1] for t in subject(verb, index)]
-        if actors and not targets and not pronoun_owner:
-            targets = subject(verb, index)  # "faced with threats from China, Japan ..."
-        if verb.lemma_.lower() in lex.target_verbs and not targets:
-            # "the EU faces a 20% tariff under Trump's formula": the subject is acted on
-            targets = subject(verb, index)
+        if verb.lemma_.lower() in lex.target_verbs and trigger.dep_ == "dobj":
+            # "the EU faces a 20% tariff under Trump's formula", "exports facing a duty in Oman":
+            # the subject is acted on; the phrases of the trigger or the verb name who acts
+            faced = subject(verb, index)
+            actors = actors or [m for m in targets if m not in faced]
             actors = actors or [
                 m
                 for p in verb.children
                 if p.dep_ == "prep" and p.lower_ in lex.authority_preps
                 for m in _owners_in(p, index)
             ]
-            return [(a, t, "trigger_faced", conf("trigger_faced")) for a in actors for t in targets]
+            return [(a, t, "trigger_faced", conf("trigger_faced")) for a in actors for t in faced]
+        if actors and not targets and not pronoun_owner:
+            targets = subject(verb, index)  # "faced with threats from China, Japan ..."
         parties = [m for c in verb.children if c.dep_ == "nsubj" for m in np(c, core=True)]
         if symmetric and not targets and len(parties) >= 2:
             # "Rwanda and Congo signed a peace agreement": the coordinated subjects are the parties

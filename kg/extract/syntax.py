@@ -126,7 +126,14 @@ def subject(verb: Token, index: MentionIndex) -> list[Mention]:
             person = index.titled_person(title, child.idx) if any(t.lower_ == "the" for t in child.children) else None
             return [person] if person else []
         if child.dep_ in words.subject_clause_deps:
-            found = np_mentions(child, index, core=True)
+            found = np_mentions(child, index, core=True) or [
+                # "companies from Switzerland would invest": where the subject comes from
+                m
+                for p in child.children
+                if p.dep_ == "prep" and p.lower_ in words.origin_preps
+                for o in p.children
+                for m in np_mentions(o, index, core=True)
+            ]
             if (
                 not found
                 and verb.dep_ == "relcl"

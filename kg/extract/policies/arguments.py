@@ -59,6 +59,8 @@ def arguments(
             owners += found
             if child.pos_ == "PRON":  # "its allies": a person found for "its" stands for a state
                 for_states += found
+        elif child.dep_ in lex.modifier_deps and child.tag_ == "VBN":
+            continue  # "a US-brokered peace agreement": the broker is no party
         elif child.dep_ in lex.modifier_deps:
             found = np(child, core=True)
             if trigger.lemma_.lower() in lex.forum_nouns:  # "the BRICS summit": a forum, not a party

@@ -85,3 +85,10 @@ def test_policy_bloc_acts_for_the_members_named_after_it(analyse):
 def test_policy_region_is_no_country(analyse):
     ex = analyse("Ministers from South America met in Lima.")
     assert all(m.gazetteer_key != "country:United States" for m in ex.mentions)
+
+
+def test_policy_subject_without_a_name_acts_for_what_it_counts_or_comes_from(analyse):
+    found = policies(analyse("A number of Korean firms invested heavily in Mexico last year."))
+    assert ("Korean", "investment", "Mexico") in found
+    found = policies(analyse("Companies from Norway will invest $2 billion in Chile."))
+    assert ("Norway", "investment", "Chile") in found

@@ -127,10 +127,14 @@ def subject(verb: Token, index: MentionIndex) -> list[Mention]:
             return [person] if person else []
         if child.dep_ in words.subject_clause_deps:
             found = np_mentions(child, index, core=True) or [
-                # "companies from Switzerland would invest": where the subject comes from
+                # "companies from Switzerland would invest", "a range of Japanese industries moved":
+                # a subject with no name of its own acts for where it comes from or what it counts
                 m
                 for p in child.children
-                if p.dep_ == "prep" and p.lower_ in words.origin_preps
+                if p.dep_ == "prep"
+                and (
+                    p.lower_ in words.origin_preps or p.lower_ == "of" and child.lemma_.lower() in words.quantity_nouns
+                )
                 for o in p.children
                 for m in np_mentions(o, index, core=True)
             ]

@@ -141,7 +141,13 @@ def arguments(
             m for c in verb.children if c.dep_ == "agent" for o in c.children for m in np(o)
         ]
         if not targets and symmetric and trigger.dep_ == "pobj" and trigger.head.head == verb:
-            targets = [m for c in verb.children if c.dep_ in ("dobj", "dative") for m in np(c, core=True)]
+            targets = [
+                m
+                for c in verb.children
+                if c.dep_ in ("dobj", "dative")
+                for m in np(c, core=True)
+                if m.type == EntityType.PERSON  # the one spoken to, not what was said
+            ]
         actors = [m for m in speakers if m not in targets] if targets else []
     targets = [m for m in targets if m not in forums] + [m for m in ended if m not in actors]
     if key in lex.destination_keys:
@@ -151,6 +157,9 @@ def arguments(
             actors, targets = dest, [m for m in targets if m not in dest]
     if key in lex.person_parties_excluded:
         actors = [m for m in actors if m.type != EntityType.PERSON or m in for_states]
+        targets = [m for m in targets if m.type != EntityType.PERSON]
+    if trigger.lemma_.lower() in lex.people_quarrel:  # "Trump clashed with Zelensky": a quarrel
+        actors = [m for m in actors if m.type != EntityType.PERSON]
         targets = [m for m in targets if m.type != EntityType.PERSON]
     pattern = "trigger_" + ("verb" if is_verb else "noun")
     if symmetric and len(actors) >= 2 and not owners and not targets:

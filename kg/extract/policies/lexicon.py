@@ -55,6 +55,7 @@ class PolicyLexicon:
     commodity_nouns: frozenset[str]
     commodity_key: str
     commodity_from: frozenset[str]
+    people_quarrel: frozenset[str]
     agreement_nouns: frozenset[str]
     target_verbs: frozenset[str]
     destination_keys: frozenset[str]
@@ -120,6 +121,7 @@ def policy_lexicon() -> PolicyLexicon:
         commodity_nouns=words("commodity_nouns"),
         commodity_key=data["commodity_key"],
         commodity_from=frozenset(data["commodity_from"]),
+        people_quarrel=words("people_quarrel_triggers"),
         agreement_nouns=words("agreement_nouns"),
         target_verbs=words("target_verbs"),
         destination_keys=frozenset(data["destination_keys"]),

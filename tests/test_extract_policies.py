@@ -92,3 +92,20 @@ def test_policy_subject_without_a_name_acts_for_what_it_counts_or_comes_from(ana
     assert ("Korean", "investment", "Mexico") in found
     found = policies(analyse("Companies from Norway will invest $2 billion in Chile."))
     assert ("Norway", "investment", "Chile") in found
+
+
+def test_policy_object_pronoun_is_the_person_named_before_not_the_subject(analyse):
+    found = policies(analyse("Lula's statement came after Macron met him in Paris on Friday."))
+    assert ("Macron", "diplomatic_engagement", "Lula") in found
+
+
+def test_policy_place_after_in_counts_only_without_another_target(analyse):
+    found = policies(analyse("Iran's support for Syria in the Yemen war has grown."))
+    assert ("Iran", "support", "Syria") in found
+    assert ("Iran", "support", "Yemen") not in found
+    assert ("Qatar", "investment", "Egypt") in policies(analyse("Qatar's investment in Egypt doubled."))
+
+
+def test_policy_suspending_a_view_is_no_withdrawal(analyse):
+    assert not policies(analyse("Trump was persuaded to suspend his view of Japan."))
+    assert ("India", "withdrawal", "Bhutan") in policies(analyse("India suspended all trade with Bhutan."))

@@ -111,10 +111,12 @@ def negated(trigger: Token, verb: Token | None, lex: Negation) -> bool:
     return False
 
 
-def subject(verb: Token, index: MentionIndex) -> list[Mention]:
+def subject(verb: Token, index: MentionIndex, passive_head: bool = False) -> list[Mention]:
     """The mentions of a verb's subject, "he" and "the president" resolved to people named earlier."""
     words = shared_words()
     for child in verb.children:
+        if passive_head and child.dep_ == "nsubjpass" and (found := np_mentions(child, index, core=True)):
+            return found  # "Afghan and Pakistani delegations were set to meet"
         if child.dep_ in words.subject_deps and (found := state_antecedent(child, index)):
             return found  # "China said it will cut tariffs", "the kingdom pledged"
         if child.dep_ == "nsubj" and child.lower_ in words.personal_pronouns:
@@ -159,7 +161,7 @@ def subject(verb: Token, index: MentionIndex) -> list[Mention]:
             if head.lower_ not in words.temporal_preps:
                 return []
             head = head.head
-        return subject(head, index)
+        return subject(head, index, passive_head=True)
     return []
 
 
@@ -233,4 +235,18 @@ def _clause_subject(tok: Token, index: MentionIndex, bloc: bool) -> list[Mention
         if cur.dep_ not in words.subject_chain_deps or cur.head == cur:
             return []
         cur = cur.head
+    return []
+
+
+def object_person(tok: Token, index: MentionIndex) -> list[Mention]:
+    """Whom "him" or "her" as an object stands for: the last person named before it who is not
+    the subject of its own verb ("Mulino's statement came as Rubio met him")."""
+    if tok.lower_ not in shared_words().object_pronouns or tok.dep_ not in ("dobj", "pobj", "dative"):
+        return []
+    verb = governing_verb(tok)
+    own = {id(m) for m in (subject(verb, index) if verb is not None else [])}
+    for j in range(tok.i - 1, max(-1, tok.i - 60), -1):
+        hit = index.at(j)
+        if hit and hit[2].type == EntityType.PERSON and id(hit[2]) not in own:
+            return [hit[2]]
     return []

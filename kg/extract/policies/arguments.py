@@ -7,7 +7,7 @@ from spacy.tokens import Token
 from ...models import EntityType, Mention
 from ..data import shared_words
 from ..mentions import MentionIndex
-from ..syntax import np_mentions, state_antecedent, subject, subject_passive
+from ..syntax import np_mentions, object_person, state_antecedent, subject, subject_passive
 from .lexicon import PolicyLexicon
 
 
@@ -42,6 +42,7 @@ def arguments(
         return (
             found
             or state_antecedent(tok, index)
+            or object_person(tok, index)
             or [m for c in tok.children if c.dep_ == "poss" for m in state_antecedent(c, index)]
         )
 
@@ -53,6 +54,7 @@ def arguments(
     targets: list[Mention] = []
     authorities: list[Mention] = []
     for_states: list[Mention] = []
+    weak_targets: list[Mention] = []
     for child in trigger.children:
         if child.dep_ == "poss":
             found = np(child, core=True)
@@ -77,12 +79,15 @@ def arguments(
                 actors += found
             elif word in lex.mutual_preps:
                 modifiers += found
+            elif word in lex.weak_target_preps and word not in ignored:
+                weak_targets += found  # "support for Russia in the Ukraine war"
             elif word not in ignored:
                 targets += found
 
     symmetric = key in lex.symmetric
     if symmetric and len(modifiers) >= 2:  # "the U.S.-Japan alliance"
         return [(modifiers[0], other, "compound_pair", conf("compound_pair")) for other in modifiers[1:]]
+    targets = targets or [m for m in weak_targets if m not in actors + owners + modifiers]
     actors = actors or authorities
     if not is_verb and trigger.dep_ == "appos" and not targets:
         targets = np_mentions(trigger.head, index, core=True)  # "South Africa, its largest trading partner"

@@ -55,7 +55,7 @@ def _triggers(sent: Span, lex: PolicyLexicon) -> list[tuple[Token, str]]:
     for tok in sent:
         if _in_name(tok):
             continue  # "the Alliance of Sahel States" is a name, not an alliance
-        key = lex.trigger_key(tok) or _ending(tok, lex)
+        key = lex.trigger_key(tok)
         if key in lex.commodity_from and any(
             c.dep_ == "dobj" and c.lemma_.lower() in lex.commodity_nouns for c in tok.children
         ):
@@ -127,15 +127,6 @@ def _goods_of(trigger: Token, holders: frozenset[str], lex: PolicyLexicon) -> bo
     holder = trigger.head.head
     near = [holder, *(c for c in holder.children if c.dep_ == "dobj")]
     return any(lex.trigger_key(t) in holders for t in near)
-
-
-def _ending(tok: Token, lex: PolicyLexicon) -> str | None:
-    """ "ending the agreement with China": a verb that ends a tie is a withdrawal."""
-    if tok.pos_ != "VERB" or tok.lemma_.lower() not in lex.ending_verbs:
-        return None
-    if any(c.dep_ == "dobj" and c.lemma_.lower() in lex.agreement_nouns for c in tok.children):
-        return lex.ending_verb_key
-    return None
 
 
 def _in_name(tok: Token) -> bool:

@@ -56,6 +56,7 @@ class PolicyLexicon:
     commodity_key: str
     commodity_from: frozenset[str]
     people_quarrel: frozenset[str]
+    weak_target_preps: frozenset[str]
     agreement_nouns: frozenset[str]
     target_verbs: frozenset[str]
     destination_keys: frozenset[str]
@@ -63,7 +64,15 @@ class PolicyLexicon:
     patterns: PatternTable
 
     def trigger_key(self, tok: Token) -> str | None:
-        return self.triggers.get(tok.lemma_.lower()) or self.triggers.get(tok.lower_)
+        return self.triggers.get(tok.lemma_.lower()) or self.triggers.get(tok.lower_) or self._ending(tok)
+
+    def _ending(self, tok: Token) -> str | None:
+        """ "ending the agreement with China", "suspended all trade": a verb ending a tie is a withdrawal."""
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in self.ending_verbs:
+            return None
+        if any(c.dep_ == "dobj" and c.lemma_.lower() in self.agreement_nouns for c in tok.children):
+            return self.ending_verb_key
+        return None
 
 
 def triggers_data() -> dict:
@@ -122,6 +131,7 @@ def policy_lexicon() -> PolicyLexicon:
         commodity_key=data["commodity_key"],
         commodity_from=frozenset(data["commodity_from"]),
         people_quarrel=words("people_quarrel_triggers"),
+        weak_target_preps=words("weak_target_prepositions"),
         agreement_nouns=words("agreement_nouns"),
         target_verbs=words("target_verbs"),
         destination_keys=frozenset(data["destination_keys"]),

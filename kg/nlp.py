@@ -56,6 +56,9 @@ class GazetteerMerge:
         ents = list(doc.ents)
         chosen: list[Span] = []
         for match in matches:
+            before = doc[match.start - 1] if match.start else None
+            if before is not None and before.is_title and before.lower_ in _region_words() and match.label_ == "GPE":
+                continue  # "South America" is no mention of "America"
             overlapping = [e for e in ents if e.start < match.end and match.start < e.end]
             if any(self._ner_wins(e, match) for e in overlapping):
                 continue
@@ -104,6 +107,9 @@ class GazetteerMerge:
         contains = ent.start <= match.start and match.end <= ent.end and len(ent) > len(match)
         if not contains:
             return False
+        rest = [t for t in ent if not match.start <= t.i < match.end and not t.is_punct]
+        if match.label_ in {"GPE", "NORP"} and rest and all(t.lower_ in _region_words() for t in rest):
+            return True  # "South America", "Central American": a region, not the country inside
         if ent.label_ in CONTAINERS and match.label_ in {"GPE", "NORP"}:
             # "Japan Foresight" is a name; "Philippine Defense" is a country and a title word;
             # "the Administration of France | President P": the country ending the name is the title's
@@ -117,6 +123,13 @@ class GazetteerMerge:
         given = [t for t in ent.doc[ent.start : match.start] if t.pos_ == "PROPN" and t.is_title]
         surname = match.label_ == "ORG" and match.end == ent.end and len(given) >= 2 == match.start - ent.start
         return ent.label_ == "PERSON" and (match.label_ == "PERSON" or surname)
+
+
+def _region_words() -> frozenset[str]:
+    """Compass words that make a region of a country's name (``extract/words.json``)."""
+    from .extract.data import shared_words
+
+    return shared_words().region_words
 
 
 def _title_words() -> frozenset[str]:

@@ -31,6 +31,7 @@ from .models import (
     RoleFact,
     Status,
 )
+from .policy_parties import fellow_members, members_named, membership_direction, policy_party
 
 
 def _fold(text: str) -> str:
@@ -271,22 +272,25 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
                 weaker = replace(prov, confidence=round(prov.confidence * factor, 2))
                 roles.append(RoleFact(person, claim.role, state, claim.status, weaker))
 
+    # a person with only a bare title ("Finance Minister X") acts for the state their role was given
+    guessed = {**_person_states(roles, resolver), **states}
     policies: list[PolicyFact] = []
     for ex in extractions:
         a = ex.article.content_hash
         for claim in ex.policies:
             actor_key, target_key = resolver.key(a, claim.actor), resolver.key(a, claim.target)
-            actor = _policy_party(actor_key, resolver, states)
-            target = _policy_party(target_key, resolver, states)
+            actor = policy_party(actor_key, resolver, guessed)
+            target = policy_party(target_key, resolver, guessed)
             if actor and target and actor != target:
-                actor, target = _membership_direction(claim.policy, actor, target, resolver)
+                actor, target = membership_direction(claim.policy, actor, target, resolver)
                 prov = claim.provenance
                 if any(k.startswith("person:") and k not in states for k in (actor_key, target_key)):
                     # the state of a person the articles give no office: their nationality, a weaker guess
                     prov = replace(prov, confidence=round(prov.confidence * 0.7, 2))
                 policies.append(PolicyFact(actor, claim.policy, target, prov))
+                policies += members_named(PolicyFact(actor, claim.policy, target, prov), claim, ex, resolver)
 
-    policies += _fellow_members(policies, resolver)
+    policies += fellow_members(policies, resolver)
     roles = _without_redundant_ties(roles, resolver)
     roles = _strongest(roles, lambda f: (f.person, f.role, f.org, f.status, f.provenance.article, f.provenance.start))
     policies = _strongest(policies, lambda f: (f.actor, f.policy, f.target, f.provenance.article, f.provenance.start))
@@ -317,46 +321,6 @@ def _strongest(facts: list, key) -> list:
         if k not in best or fact.provenance.confidence > best[k].provenance.confidence:
             best[k] = fact
     return list(best.values())
-
-
-def _policy_party(key: str, resolver: Resolver, states: dict[str, str]) -> str | None:
-    """Countries and international bodies act in policies; state bodies and people stand for their state."""
-    if key.startswith("country:"):
-        return key
-    state = resolver.state_of(key, states)
-    if state:
-        return state
-    entry = resolver.gaz.get(key)
-    if entry is not None and entry.acts_for:
-        return entry.acts_for  # the European Commission sets the European Union's tariffs
-    if resolver.gaz.is_international(key):
-        return key  # an international body (NATO, the Trans-Pacific Partnership)
-    return None
-
-
-def _fellow_members(policies: list[PolicyFact], resolver: Resolver) -> list[PolicyFact]:
-    """Members of one bloc that an article allies with it are allied with each other."""
-    allied: dict[tuple[str, str], list[PolicyFact]] = defaultdict(list)
-    for f in policies:
-        if f.policy == "alliance" and f.actor in resolver.gaz.members_of(f.target):
-            allied[(f.provenance.article, f.target)].append(f)
-    out = []
-    for facts in allied.values():
-        for i, a in enumerate(facts):
-            for b in facts[i + 1 :]:
-                if a.actor != b.actor:
-                    prov = replace(
-                        a.provenance, confidence=round(min(a.provenance.confidence, b.provenance.confidence) * 0.8, 2)
-                    )
-                    out.append(PolicyFact(a.actor, "alliance", b.actor, prov))
-    return out
-
-
-def _membership_direction(policy: str, actor: str, target: str, resolver: Resolver) -> tuple[str, str]:
-    """States leave blocs, not the reverse: "ECOWAS ... the withdrawal of Mali" is Mali leaving ECOWAS."""
-    if policy == "withdrawal" and resolver.gaz.is_international(actor) and target.startswith("country:"):
-        return target, actor
-    return actor, target
 
 
 def _entity(key: str, resolver: Resolver) -> Entity:

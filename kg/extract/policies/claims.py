@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from ...models import Article, Mention, PolicyClaim
+from ...models import Article, EntityType, Mention, PolicyClaim
 from ..data import matcher, shared_words
 from ..mentions import MentionIndex
 from ..syntax import governing_verb, negated, np_mentions, provenance, subject
@@ -25,12 +25,17 @@ def extract_policies(doc: Doc, article: Article, index: MentionIndex) -> list[Po
         for trigger, key in _triggers(sent, lex):
             if trigger.pos_ == "VERB" and lowers & lex.excluded_context.get(key, frozenset()):
                 continue
+            if key in lex.goods_keys and _goods_of(trigger, lex.goods_keys[key], lex):
+                continue
             verb = governing_verb(trigger)
             if negated(trigger, verb, lex.negation):
                 continue
             for actor, target, pattern, confidence in arguments(trigger, verb, key, index, lex):
+                actor, target = _own_state(actor, index), _own_state(target, index)
                 if actor.name == target.name:
                     continue
+                if trigger.lemma_.lower() in lex.reversed_triggers:
+                    actor, target = target, actor  # "India's reliance on Russian arms"
                 if actor.start < sent.start_char:  # "he", "the president": resolved
                     pattern, confidence = pattern + reference["suffix"], reference["confidence"]
                 claims.append(PolicyClaim(actor, key, target, provenance(article, sent, pattern, confidence)))
@@ -48,7 +53,20 @@ def _triggers(sent: Span, lex: PolicyLexicon) -> list[tuple[Token, str]]:
         span = sent[start:end]
         found[span.root.i] = (span.root, keys[n])
     for tok in sent:
+        if _in_name(tok):
+            continue  # "the Alliance of Sahel States" is a name, not an alliance
         key = lex.trigger_key(tok)
+        if key in lex.commodity_from and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in lex.commodity_nouns for c in tok.children
+        ):
+            key = lex.commodity_key  # "supply gas to Slovakia"
+        if key and tok.lemma_.lower() in lex.noun_only:
+            # "a partnership deal": the kind of deal is the policy
+            key = next((k for c in tok.children if c.dep_ == "compound" and (k := lex.trigger_key(c))), key)
+        if tok.lemma_.lower() in lex.noun_only and (
+            tok.pos_ != "NOUN" or not any(c.dep_ in {"det", "poss"} for c in tok.children)
+        ):
+            continue
         if key and tok.i not in found and tok.pos_ in lex.trigger_pos:
             found[tok.i] = (tok, key)
     return [found[i] for i in sorted(found)]
@@ -74,6 +92,9 @@ def _spending_demands(sent: Span, article: Article, index: MentionIndex, lex: Po
             found = np_mentions(child, index)
             if child.dep_ == "dobj" or demand.lemma_.lower() in lex.modal_demands:
                 targets += found
+    for clause in demand.children:  # "demanded that Taiwan increase defense spending"
+        if clause.dep_ == "ccomp" and not targets:
+            targets += [m for c in clause.children if c.dep_ == "nsubj" for m in np_mentions(c, index)]
     for t in term_at.children:
         if t.dep_ == "poss":
             targets += np_mentions(t, index)
@@ -97,3 +118,38 @@ def _spending_demands(sent: Span, article: Article, index: MentionIndex, lex: Po
                     )
                 )
     return claims
+
+
+def _goods_of(trigger: Token, holders: frozenset[str], lex: PolicyLexicon) -> bool:
+    """ "tariffs on US imports", "apply tariffs on US imports": the goods a tariff is laid on."""
+    if trigger.pos_ != "NOUN" or trigger.dep_ != "pobj" or trigger.head.dep_ != "prep":
+        return False
+    holder = trigger.head.head
+    near = [holder, *(c for c in holder.children if c.dep_ == "dobj")]
+    return any(lex.trigger_key(t) in holders for t in near)
+
+
+def _in_name(tok: Token) -> bool:
+    """A word of an organisation's name (NER or gazetteer) with more than one word."""
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None) if tok.ent_type_ else None
+    return ent is not None and ent.label_ == "ORG" and len(ent) > 1
+
+
+def _own_state(m: Mention, index: MentionIndex) -> Mention:
+    """A person named with their country ("Austrian Chancellor Karl Nehammer", "Japan's Prime
+    Minister Ishiba") acts for that country; anyone else stands for themselves."""
+    if m.type != EntityType.PERSON:
+        return m
+    doc = index.doc
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return m
+    root = span.root
+    for i in range(span.start - 1, max(-1, span.start - 8), -1):
+        tok = doc[i]
+        if root not in tok.ancestors and tok.head != root:
+            break
+        hit = index.at(i)
+        if hit and hit[2].type == EntityType.COUNTRY:
+            return hit[2]
+    return m

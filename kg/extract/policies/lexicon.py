@@ -45,10 +45,34 @@ class PolicyLexicon:
     argument_deps: frozenset[str]
     verb_non_target_preps: frozenset[str]
     phrase_deps: frozenset[str]
+    reversed_triggers: frozenset[str]
+    noun_only: frozenset[str]
+    authority_preps: frozenset[str]
+    goods_keys: dict[str, frozenset[str]]
+    ending_keys: frozenset[str]
+    ending_verbs: frozenset[str]
+    ending_verb_key: str
+    commodity_nouns: frozenset[str]
+    commodity_key: str
+    commodity_from: frozenset[str]
+    people_quarrel: frozenset[str]
+    weak_target_preps: frozenset[str]
+    agreement_nouns: frozenset[str]
+    target_verbs: frozenset[str]
+    destination_keys: frozenset[str]
+    destination_preps: frozenset[str]
     patterns: PatternTable
 
     def trigger_key(self, tok: Token) -> str | None:
-        return self.triggers.get(tok.lemma_.lower()) or self.triggers.get(tok.lower_)
+        return self.triggers.get(tok.lemma_.lower()) or self.triggers.get(tok.lower_) or self._ending(tok)
+
+    def _ending(self, tok: Token) -> str | None:
+        """ "ending the agreement with China", "suspended all trade": a verb ending a tie is a withdrawal."""
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in self.ending_verbs:
+            return None
+        if any(c.dep_ == "dobj" and c.lemma_.lower() in self.agreement_nouns for c in tok.children):
+            return self.ending_verb_key
+        return None
 
 
 def triggers_data() -> dict:
@@ -87,6 +111,7 @@ def policy_lexicon() -> PolicyLexicon:
             hypothetical_deps=frozenset(data["hypothetical_deps"]),
             conditional_marks=words("conditional_marks"),
             denial_words=words("denial_words"),
+            denial_stop_deps=frozenset(data["denial_stop_deps"]),
         ),
         trigger_pos=frozenset(data["trigger_pos"]),
         modifier_deps=frozenset(data["modifier_deps"]),
@@ -95,6 +120,22 @@ def policy_lexicon() -> PolicyLexicon:
         argument_deps=frozenset(data["argument_deps"]),
         verb_non_target_preps=words("verb_non_target_prepositions"),
         phrase_deps=frozenset(data["phrase_deps"]),
+        reversed_triggers=words("reversed_triggers"),
+        noun_only=words("noun_only_triggers"),
+        authority_preps=words("authority_prepositions"),
+        goods_keys={k: frozenset(v) for k, v in data["goods_keys"].items()},
+        ending_keys=frozenset(data["ending_keys"]),
+        ending_verbs=words("ending_verbs"),
+        ending_verb_key=data["ending_verb_key"],
+        commodity_nouns=words("commodity_nouns"),
+        commodity_key=data["commodity_key"],
+        commodity_from=frozenset(data["commodity_from"]),
+        people_quarrel=words("people_quarrel_triggers"),
+        weak_target_preps=words("weak_target_prepositions"),
+        agreement_nouns=words("agreement_nouns"),
+        target_verbs=words("target_verbs"),
+        destination_keys=frozenset(data["destination_keys"]),
+        destination_preps=words("destination_prepositions"),
         patterns=pattern_table(PACKAGE),
     )
 

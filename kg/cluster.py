@@ -27,7 +27,8 @@ import msgspec
 from .cache import ExtractionCache, check_offsets, entry_key
 from .errors import BuildError, InputError
 from .models import Article, ArticleExtraction
-from .read import Notice, SourceFile, read_source, skip_reason
+from .read import Notice, read_source, skip_reason
+from .sources import SourceFile
 
 # Files per task: enough to fill spaCy's batches and keep per-task overhead small, few enough
 # to spread a small corpus over every worker.

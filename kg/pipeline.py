@@ -28,7 +28,8 @@ from rdflib import Graph
 from .cache import CACHE_DIR, ExtractionCache, model_version
 from .errors import BuildError, InputError
 from .models import Article, ArticleExtraction, KnowledgeBase
-from .read import ArticleReader, Notice, find_sources
+from .read import ArticleReader, Notice
+from .sources import find_sources
 
 
 @dataclass

@@ -14,7 +14,8 @@ from kg.dates import find_dates, resolve, text_date
 from kg.graph import entity_ref
 from kg.pipeline import build
 from kg.query import run_query, validate
-from kg.read import SourceFile, parse_article, read_articles
+from kg.read import parse_article, read_articles
+from kg.sources import SourceFile
 
 # a plain Namespace: pytest probing rdflib's closed XSD namespace while collecting warns
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")

@@ -184,7 +184,8 @@ def test_harden_fifo_inside_an_input_folder_is_named(tmp_path: Path):
 
 def test_harden_large_input_is_read_only_up_to_the_limit(tmp_path: Path):
     """A guard for the limit (not a probe): the cut may fall inside a character."""
-    from kg.read import MAX_ARTICLE_CHARS, ArticleReader, SourceFile
+    from kg.read import MAX_ARTICLE_CHARS, ArticleReader
+    from kg.sources import SourceFile
 
     big = tmp_path / "big.txt"
     line = "Japan's negotiator Ryosei Akazawa met officials in Washington é.\n"

@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.read import ArticleReader, SourceFile, find_sources, parse_article, read_articles
+from kg.read import ArticleReader, parse_article, read_articles
+from kg.sources import SourceFile, find_sources
 
 
 def _article(text: str, name: str = "a.txt"):

@@ -122,7 +122,16 @@ class ExtractionCache:
 
     def get(self, article: Article) -> ArticleExtraction | None:
         """The cached extraction of ``article``, carrying this build's ``article`` (its sources may differ)."""
-        key = entry_key(article.content_hash, self.salt)
+        extraction = self._read(article.content_hash, article.text)
+        return None if extraction is None else replace(extraction, article=article)
+
+    def stored(self, content_hash: str) -> ArticleExtraction | None:
+        """The cached extraction of the article with ``content_hash``, read without its file
+        (``kg add``): its text must still hash to ``content_hash``."""
+        return self._read(content_hash, None)
+
+    def _read(self, content_hash: str, text: str | None) -> ArticleExtraction | None:
+        key = entry_key(content_hash, self.salt)
         path = self._path(key)
         try:
             data, more = read_regular(path, MAX_ENTRY_BYTES)
@@ -131,7 +140,8 @@ class ExtractionCache:
             entry = _DECODER.decode(data)
             if entry.format != FORMAT or entry.key != key:
                 raise ValueError("stored under another key (copied or forged)")
-            if entry.extraction.article.text != article.text:
+            stored = entry.extraction.article.text
+            if stored != text and (text is not None or hashlib.sha1(stored.encode()).hexdigest() != content_hash):
                 raise ValueError("holds another article's text")
             _check_offsets(entry.extraction)
         except FileNotFoundError:
@@ -143,7 +153,7 @@ class ExtractionCache:
             self.misses += 1
             return None
         self.hits += 1
-        return replace(entry.extraction, article=article)
+        return entry.extraction
 
     def put(self, extraction: ArticleExtraction) -> None:
         from .export import write_atomic

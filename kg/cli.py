@@ -112,17 +112,50 @@ def build(
         cache=not no_cache,
         formats=keys,
     )
+    _report(result, quiet)
+
+
+def _report(result, quiet: bool) -> None:
+    """Notices on stderr, a summary line on stdout, exit 1 when a file was skipped."""
     skipped = [n for n in result.notices if n.skipped]
     for notice in result.notices:
         click.echo(f"kg: {'skipped' if notice.skipped else 'warning'}: {notice.name}: {notice.reason}", err=True)
     if not quiet:
-        kb = result.knowledge
+        n = result.summary
+        done = "nothing changed since the last build" if result.unchanged else f"{result.parsed} articles parsed"
         click.echo(
-            f"{len(kb.articles)} articles, {len(kb.entities)} entities, {len(kb.roles)} role facts, "
-            f"{len(kb.policies)} policy facts ({result.parsed} articles parsed, {result.cached} from the cache) "
+            f"{n['articles']} articles, {n['entities']} entities, {n['roles']} role facts, "
+            f"{n['policies']} policy facts ({done}, {result.cached} from the cache) "
             f"-> {', '.join(str(path) for path in result.outputs.values())}"
         )
     sys.exit(1 if skipped else 0)
+
+
+@main.command("add")
+@click.argument("outdir", type=click.Path(path_type=Path))
+@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--model", default=None, help="spaCy model name (default: best installed English model).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Parallel NLP processes (default: cores).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@_friendly
+def add_articles(outdir: Path, articles: tuple[Path, ...], model: str | None, workers: int | None, quiet: bool) -> None:
+    """Add ARTICLES (files or folders) to the graph an earlier `kg build -o OUTDIR` wrote.
+
+    Only the new articles are parsed; the others come from OUTDIR's cache. The graph files
+    are rewritten as a full build of the old inputs followed by the new would write them.
+    An article already there changes nothing; a file name already there whose text changed
+    replaces its old facts.
+
+    \b
+    Example:
+      kg build corpus -o build
+      kg add build today/*.txt
+    """
+    from .incremental import add
+
+    _stop_on_sigterm()
+    result = add(outdir, list(articles), model=model, progress=None if quiet else _progress, workers=workers)
+    _report(result, quiet)
 
 
 def _progress(items: Iterable, total: int | None = None) -> Iterable:

@@ -15,30 +15,74 @@ import signal
 import sys
 import tempfile
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from itertools import chain
 from pathlib import Path
-from typing import Protocol
-
-from rdflib import Graph
+from typing import TYPE_CHECKING, Protocol
 
 from .cache import CACHE_DIR, ExtractionCache, model_version
 from .errors import BuildError, InputError
 from .models import Article, ArticleExtraction, KnowledgeBase
 from .read import ArticleReader, Notice, find_sources
 
+if TYPE_CHECKING:
+    from rdflib import Graph
 
-@dataclass
+
 class BuildResult:
-    graph: Graph
-    knowledge: KnowledgeBase
-    notices: list[Notice] = field(default_factory=list)
-    outputs: dict[str, Path] = field(default_factory=dict)
-    parsed: int = 0  # articles run through spaCy in this build
-    cached: int = 0  # articles whose extraction came from the cache
+    """What a build made: the graph, the resolved knowledge, notices and the files written.
+
+    ``unchanged``: nothing had changed since the build that wrote the output folder (see
+    ``kg.manifest``), so nothing was done; ``graph`` and ``knowledge`` are then read back (from
+    the extraction cache) on first use. ``summary``: the counts (``knowledge_summary``).
+    """
+
+    def __init__(
+        self,
+        graph: Graph | None,
+        knowledge: KnowledgeBase | None,
+        notices: list[Notice] | None = None,
+        outputs: dict[str, Path] | None = None,
+        parsed: int = 0,  # articles run through spaCy in this build
+        cached: int = 0,  # articles whose extraction came from the cache
+        *,
+        unchanged: bool = False,
+        summary: dict[str, int] | None = None,
+        reload: Callable[[], tuple[Graph, KnowledgeBase]] | None = None,
+    ) -> None:
+        self._graph, self._knowledge, self._reload = graph, knowledge, reload
+        self.notices = notices if notices is not None else []
+        self.outputs = outputs if outputs is not None else {}
+        self.parsed, self.cached, self.unchanged = parsed, cached, unchanged
+        self.cache_complete = False  # every extraction was read from or written to the cache
+        self.summary = summary if summary is not None else (knowledge_summary(knowledge) if knowledge else {})
+
+    def _load(self) -> None:
+        if self._reload is None:
+            raise ValueError("this build result holds no graph")
+        self._graph, self._knowledge = self._reload()
+        self._reload = None
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            self._load()
+        return self._graph  # type: ignore[return-value]
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        if self._knowledge is None:
+            self._load()
+        return self._knowledge  # type: ignore[return-value]
+
+
+def knowledge_summary(kb: KnowledgeBase) -> dict[str, int]:
+    """The counts a build reports: articles, entities, role facts, policy facts."""
+    counts = {"articles": kb.articles, "entities": kb.entities, "roles": kb.roles, "policies": kb.policies}
+    return {name: len(items) for name, items in counts.items()}
 
 
 def extract_knowledge(
@@ -267,6 +311,13 @@ def build(
 
     check_outdir(outdir)
     with locked(outdir):
+        if cache:  # a manifest says what the last build read and wrote: nothing changed, nothing to do
+            from .incremental import build_unless_unchanged
+
+            return build_unless_unchanged(list(inputs), outdir, model or _default_model(), progress, workers, formats)
+        from .manifest import forget_manifest
+
+        forget_manifest(outdir)
         return _build(inputs, outdir, model, progress, workers, cache, formats)
 
 
@@ -285,6 +336,7 @@ def _build(
     graph = build_graph(knowledge)
     cached = used.hits if used is not None else 0
     result = BuildResult(graph, knowledge, notices, parsed=len(knowledge.articles) - cached, cached=cached)
+    result.cache_complete = used is not None and not used.warnings and not used.full
     if outdir is not None:
         try:
             result.outputs = write_outputs(graph, outdir, formats)

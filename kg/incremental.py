@@ -1,0 +1,214 @@
+"""Builds that redo only what changed: a rebuild that finds nothing changed does nothing, and
+``kg add`` puts new articles into an output folder without reading the old ones again.
+
+Both rest on the manifest (``kg.manifest``) and the extraction cache (``kg.cache``) in the
+output folder. ``kg add`` parses only the new articles, takes every other extraction from the
+cache, in the order of the last build, then resolves, builds the graph and writes the outputs
+from all of them: the same steps, in the same order, as a full build of all the articles, so
+the result is the same (the IRIs of entities already there do not change). Resolution and
+graph building are cheap next to spaCy; they are redone in full, so nothing depends on how the
+graph came to be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from .cache import ExtractionCache, extractor_version, model_version
+from .errors import InputError
+from .manifest import FORMAT as MANIFEST_FORMAT
+from .manifest import (
+    ArticleEntry,
+    Manifest,
+    NoticeEntry,
+    builder_version,
+    fingerprint,
+    forget_manifest,
+    output_hashes,
+    read_manifest,
+    unchanged,
+    write_manifest,
+)
+from .models import Article, ArticleExtraction, KnowledgeBase
+from .pipeline import BuildResult, Progress, _build, _extractions, default_workers, write_outputs
+from .read import ArticleReader, Notice, find_sources
+
+
+def cache_salt(model: str) -> str:
+    return f"{model_version(model)}\0{extractor_version()}"
+
+
+def build_unless_unchanged(
+    inputs: list[Path], outdir: Path, model: str, progress: Progress | None, workers: int | None, formats: Iterable[str]
+) -> BuildResult:
+    """``kg build`` with the cache (the caller holds the lock): nothing is done when the manifest
+    shows the same input files, model, extractor, code and outputs; else a full build that
+    parses only what the cache lacks, then a new manifest."""
+    from .formats import parse_formats
+
+    keys = parse_formats(list(formats))
+    salt = cache_salt(model)
+    files = fingerprint([source.path for source in find_sources(inputs, exclude=outdir)])
+    manifest = read_manifest(outdir)
+    if manifest is not None and unchanged(manifest, outdir, salt, files, keys):
+        return _unchanged_result(manifest, outdir, lambda: _rebuild_from_cache(outdir, manifest, model))
+    forget_manifest(outdir)  # from here the outputs may change: no manifest until they are whole
+    result = _build(inputs, outdir, model, progress, workers, True, keys)
+    _record(outdir, result, salt, files, keys)
+    return result
+
+
+def add(
+    outdir: Path,
+    inputs: list[Path],
+    model: str | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> BuildResult:
+    """Add the articles of ``inputs`` to the graph in ``outdir`` (``kg add``).
+
+    A new article is appended; one whose text is there already changes nothing (a new file
+    name is added to its sources); a file name already there with a changed text replaces the
+    old article and its facts. The result equals a full build of the old inputs then the new.
+    """
+    from .outdir import locked
+    from .pipeline import _default_model, check_outdir
+
+    check_outdir(outdir)
+    with locked(outdir):
+        manifest = read_manifest(outdir)
+        if manifest is None:
+            raise InputError(f"{outdir} holds no build to add to (build it first: kg build INPUT -o {outdir})")
+        model = model or _default_model()
+        salt = cache_salt(model)
+        if manifest.salt != salt:
+            raise InputError(
+                f"the model or the extractor changed since {outdir} was built "
+                f"(rebuild it with kg build INPUT -o {outdir}, then add)"
+            )
+        sources = find_sources(inputs, exclude=outdir)
+        reader = ArticleReader(sources)
+        fresh = list(reader)
+        fresh = [reader.with_all_sources(article) for article in fresh]
+        articles = _merge(manifest.articles, fresh)
+        files = _merge_files(manifest.files, fingerprint([source.path for source in sources]))
+        notices = list(reader.notices)
+        if articles == manifest.articles and files == manifest.files:
+            return _unchanged_result(manifest, outdir, lambda: _rebuild_from_cache(outdir, manifest, model), notices)
+        if not fresh:
+            raise InputError("no readable articles: " + "; ".join(f"{n.name}: {n.reason}" for n in notices))
+        forget_manifest(outdir)
+        cache = ExtractionCache(outdir, model_version(model))
+        by_hash = {article.content_hash: article for article in fresh}
+        todo = [by_hash[e.content_hash] for e in articles if e.content_hash in by_hash]
+        # One process for a few articles: forking workers costs more than it saves.
+        count = min(workers or default_workers(), -(-len(todo) // 8))
+        parsed = {ex.article.content_hash: ex for ex in _extractions(todo, model, count, cache)}
+        knowledge = _resolve(outdir, articles, parsed, cache)
+        from .graph import build_graph
+
+        graph = build_graph(knowledge)
+        result = BuildResult(graph, knowledge, notices, parsed=cache.misses, cached=len(articles) - cache.misses)
+        result.outputs = write_outputs(graph, outdir, manifest.formats)
+        result.cache_complete = not cache.warnings and not cache.full
+        _record(outdir, result, salt, files, manifest.formats)
+        return result
+
+
+def _merge(old: tuple[ArticleEntry, ...], fresh: list[Article]) -> tuple[ArticleEntry, ...]:
+    """The articles after adding ``fresh``: in the old order, a replaced article in the place of
+    the one it replaces, new articles at the end."""
+    entries = list(old)
+    for article in fresh:
+        names = set(article.sources)
+        kept = []
+        placed = False
+        for entry in entries:
+            if entry.content_hash == article.content_hash:
+                kept.append(ArticleEntry(entry.content_hash, tuple(sorted(names | set(entry.sources)))))
+                placed = True
+                continue
+            left = tuple(name for name in entry.sources if name not in names)
+            if left != entry.sources and not placed and not left:
+                kept.append(ArticleEntry(article.content_hash, article.sources))  # replaces it in place
+                placed = True
+            elif left:
+                kept.append(ArticleEntry(entry.content_hash, left))
+        if not placed:
+            kept.append(ArticleEntry(article.content_hash, article.sources))
+        entries = kept
+    return tuple(entries)
+
+
+def _merge_files(old: tuple[tuple[str, str], ...], new: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The input files after adding ``new``: a file already there takes its new hash in its place."""
+    hashes = dict(old)
+    hashes.update(new)
+    order = list(dict.fromkeys([path for path, _ in old] + [path for path, _ in new]))
+    return tuple((path, hashes[path]) for path in order)
+
+
+def _resolve(
+    outdir: Path, articles: tuple[ArticleEntry, ...], parsed: dict[str, ArticleExtraction], cache: ExtractionCache
+) -> KnowledgeBase:
+    """Resolve the extractions of ``articles``, in their order: parsed now, else from the cache."""
+    from .resolve import resolve
+
+    extractions = []
+    for entry in articles:
+        extraction = parsed.get(entry.content_hash) or cache.stored(entry.content_hash)
+        if extraction is None:
+            raise InputError(
+                f"the extraction cache of {outdir} lacks an article ({', '.join(entry.sources)}); "
+                f"rebuild it with kg build INPUT -o {outdir}"
+            )
+        extractions.append(replace(extraction, article=replace(extraction.article, sources=entry.sources)))
+    return resolve(extractions)
+
+
+def _rebuild_from_cache(outdir: Path, manifest: Manifest, model: str):
+    """The graph and knowledge of the build ``manifest`` records, from the cache (no parsing)."""
+    from .graph import build_graph
+
+    cache = ExtractionCache(outdir, model_version(model))
+    knowledge = _resolve(outdir, manifest.articles, {}, cache)
+    return build_graph(knowledge), knowledge
+
+
+def _unchanged_result(manifest: Manifest, outdir: Path, reload, notices: list[Notice] | None = None) -> BuildResult:
+    from .formats import FILES
+
+    outputs = {("turtle" if key == "ttl" else key): outdir / FILES[key] for key in manifest.formats}
+    outputs["html"] = outdir / "graph.html"
+    if notices is None:
+        notices = [Notice(n.name, n.reason, n.skipped) for n in manifest.notices]
+    return BuildResult(
+        None,
+        None,
+        notices,
+        outputs,
+        cached=manifest.summary.get("articles", 0),
+        unchanged=True,
+        summary=dict(manifest.summary),
+        reload=reload,
+    )
+
+
+def _record(outdir: Path, result: BuildResult, salt: str, files: tuple, formats: tuple[str, ...]) -> None:
+    """Write the manifest of a finished build (not when the cache missed entries: the next build redoes all)."""
+    if not result.cache_complete:
+        return
+    manifest = Manifest(
+        format=MANIFEST_FORMAT,
+        salt=salt,
+        builder=builder_version(),
+        files=files,
+        articles=tuple(ArticleEntry(a.content_hash, a.sources) for a in result.knowledge.articles),
+        formats=tuple(formats),
+        outputs=output_hashes(outdir, [path.name for path in result.outputs.values()]),
+        notices=tuple(NoticeEntry(n.name, n.reason, n.skipped) for n in result.notices),
+        summary=result.summary,
+    )
+    write_manifest(outdir, manifest)

@@ -22,8 +22,6 @@ LATER = ("04_defence_spending_demands.txt", "05_japan_hedges_china_korea.txt")
 def kg(*args: str) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "kg.cli", *args]
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=600)
-        [sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=600
-    )
 
 
 def ok(*args: str) -> str:

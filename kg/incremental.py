@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from .cache import ExtractionCache, extractor_version, model_version
+from .cache import ExtractionCache, cache_salt, model_version
 from .errors import InputError
 from .manifest import FORMAT as MANIFEST_FORMAT
 from .manifest import (
@@ -34,10 +34,6 @@ from .manifest import (
 from .models import Article, ArticleExtraction, KnowledgeBase
 from .pipeline import BuildResult, Progress, _build, _extractions, default_workers, write_outputs
 from .read import ArticleReader, Notice, find_sources
-
-
-def cache_salt(model: str) -> str:
-    return f"{model_version(model)}\0{extractor_version()}"
 
 
 def build_unless_unchanged(
@@ -196,6 +192,10 @@ def _unchanged_result(manifest: Manifest, outdir: Path, reload, notices: list[No
     )
 
 
+def _stamp(outdir: Path, salt: str, articles: Iterable[Article]) -> str:
+    return ExtractionCache.salted(outdir, salt).stamp(article.content_hash for article in articles)
+
+
 def _record(outdir: Path, result: BuildResult, salt: str, files: tuple, formats: tuple[str, ...]) -> None:
     """Write the manifest of a finished build (not when the cache missed entries: the next build redoes all)."""
     if not result.cache_complete:
@@ -208,6 +208,7 @@ def _record(outdir: Path, result: BuildResult, salt: str, files: tuple, formats:
         articles=tuple(ArticleEntry(a.content_hash, a.sources) for a in result.knowledge.articles),
         formats=tuple(formats),
         outputs=output_hashes(outdir, [path.name for path in result.outputs.values()]),
+        entries=_stamp(outdir, salt, result.knowledge.articles),
         notices=tuple(NoticeEntry(n.name, n.reason, n.skipped) for n in result.notices),
         summary=result.summary,
     )

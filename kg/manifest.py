@@ -9,6 +9,8 @@ It records, as data (JSON, decoded and validated with ``msgspec``):
 - ``articles``: the distinct articles in the order they were resolved (content hash and the
   names of the files that hold it);
 - ``formats`` and ``outputs``: the graph files written and the SHA-256 of each output;
+- ``entries``: a stamp (size, modification time, inode) of the articles' cache entries, so an
+  entry edited or removed since (by hand, or by an attacker) is read and checked again;
 - ``notices``: what the reader reported (skipped files, warnings), repeated by a build that
   finds nothing changed; ``summary``: the counts the CLI prints.
 
@@ -54,6 +56,7 @@ class Manifest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     articles: tuple[ArticleEntry, ...]
     formats: tuple[str, ...]
     outputs: dict[str, str]  # file name in OUTDIR -> sha256
+    entries: str = ""  # ExtractionCache.stamp of the articles' cache entries
     notices: tuple[NoticeEntry, ...] = ()
     summary: dict[str, int] = {}
 
@@ -121,10 +124,16 @@ def builder_version(package: Path | None = None) -> str:
 
 
 def unchanged(manifest: Manifest | None, outdir: Path, salt: str, files: tuple, formats: tuple[str, ...]) -> bool:
-    """Whether a build of ``files`` (their fingerprint) into ``outdir`` would write what is there already."""
+    """Whether a build of ``files`` (their fingerprint) into ``outdir`` would write what is there already:
+    same inputs, model, extractor, code and formats, outputs as written, cache entries untouched."""
+    from .cache import ExtractionCache
+
     if manifest is None or (manifest.salt, manifest.files, manifest.formats) != (salt, files, formats):
         return False
     if manifest.builder != builder_version():
+        return False
+    cache = ExtractionCache.salted(outdir, salt)
+    if manifest.entries != cache.stamp(entry.content_hash for entry in manifest.articles):
         return False
     try:
         return output_hashes(outdir, list(manifest.outputs)) == manifest.outputs

@@ -58,11 +58,14 @@ def chain_globs(outdir: Path, extractions: Path) -> Iterable[Path]:
         yield from extractions.glob("*/.*.tmp")
 
 
-def staging_folder(outdir: Path) -> Path:
-    staging = outdir / f"{STAGING}{os.getpid()}"
+def staging_path(outdir: Path) -> Path:
+    """This build's staging folder (not yet made): known before it exists, so cleanup never misses it."""
+    return outdir / f"{STAGING}{os.getpid()}"
+
+
+def make_staging(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    return staging
 
 
 def publish(staging: Path, outdir: Path, names: Iterable[str], stale: Iterable[str]) -> None:

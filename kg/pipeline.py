@@ -385,15 +385,15 @@ def write_outputs(graph: Graph, outdir: Path, formats: Iterable[str] = ("ttl",))
     """Write the graph in ``formats`` and ``graph.html``; keys: "turtle" (for ttl), the other format keys, "html"."""
     from .export_html import write_html
     from .formats import FILES, parse_formats, write_formats
-    from .outdir import publish, staging_folder
+    from .outdir import make_staging, publish, staging_path
 
     keys = parse_formats(list(formats))
     check_outdir(outdir)
-    staging = None
+    staging = staging_path(outdir)
     try:
         # Everything is written aside, then renamed into place together: the folder never
         # holds the outputs of two builds, and an interrupted build leaves the old set whole.
-        staging = staging_folder(outdir)
+        make_staging(staging)
         written = write_formats(graph, staging, keys)
         write_html(graph, staging / "graph.html", title="newsgraph")
         names = [path.name for path in written.values()] + ["graph.html"]
@@ -403,8 +403,7 @@ def write_outputs(graph: Graph, outdir: Path, formats: Iterable[str] = ("ttl",))
             raise DiskFull(f"disk full writing to {outdir}: earlier outputs are left as they were") from exc
         raise _unwritable(outdir, exc) from exc
     finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
     outputs = {("turtle" if key == "ttl" else key): outdir / FILES[key] for key in written}
     outputs["html"] = outdir / "graph.html"
     return outputs

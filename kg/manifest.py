@@ -28,7 +28,7 @@ from pathlib import Path
 import msgspec
 
 from .cache import CACHE_DIR
-from .files import read_regular
+from .files import read_regular, recorded_name
 from .resources import ontology_dir
 
 MANIFEST = "manifest.json"
@@ -81,7 +81,10 @@ def read_manifest(outdir: Path) -> Manifest | None:
 def write_manifest(outdir: Path, manifest: Manifest) -> None:
     from .export import write_atomic
 
-    write_atomic(manifest_path(outdir), msgspec.json.encode(manifest), durable=False)
+    try:
+        write_atomic(manifest_path(outdir), msgspec.json.encode(manifest), durable=False)
+    except OSError:  # a build without a manifest only redoes its work next time
+        forget_manifest(outdir)
 
 
 def forget_manifest(outdir: Path) -> None:
@@ -102,7 +105,7 @@ def fingerprint(paths: list[Path]) -> tuple[tuple[str, str], ...]:
             digest = file_hash(path)
         except OSError:
             digest = ""
-        found.append((str(path.absolute()), digest))
+        found.append((recorded_name(str(path.absolute())), digest))  # not UTF-8: %XX, as JSON needs
     return tuple(found)
 
 

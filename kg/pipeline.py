@@ -349,6 +349,7 @@ def _build(
             except DiskFull:
                 raise _disk_full(outdir, used) from None
             result.notices.append(Notice(str(outdir / CACHE_DIR), _disk_full_advice(outdir / CACHE_DIR), False))
+            result.cache_complete = False  # this build's entries were removed
     return result
 
 

@@ -25,7 +25,6 @@ from .manifest import (
     NoticeEntry,
     builder_version,
     fingerprint,
-    forget_manifest,
     output_hashes,
     read_manifest,
     unchanged,
@@ -50,7 +49,8 @@ def build_unless_unchanged(
     manifest = read_manifest(outdir)
     if manifest is not None and unchanged(manifest, outdir, salt, files, keys):
         return _unchanged_result(manifest, outdir, lambda: _rebuild_from_cache(outdir, manifest, model))
-    forget_manifest(outdir)  # from here the outputs may change: no manifest until they are whole
+    # The old manifest stays until the new one is written: it holds the hashes of the old outputs,
+    # so after a build that stopped before its end it matches nothing.
     result = _build(inputs, outdir, model, progress, workers, True, keys)
     _record(outdir, result, salt, files, keys)
     return result
@@ -95,7 +95,6 @@ def add(
             return _unchanged_result(manifest, outdir, lambda: _rebuild_from_cache(outdir, manifest, model), notices)
         if not fresh:
             raise InputError("no readable articles: " + "; ".join(f"{n.name}: {n.reason}" for n in notices))
-        forget_manifest(outdir)
         cache = ExtractionCache(outdir, model_version(model))
         by_hash = {article.content_hash: article for article in fresh}
         todo = [by_hash[e.content_hash] for e in articles if e.content_hash in by_hash]

@@ -88,7 +88,7 @@ def write_manifest(outdir: Path, manifest: Manifest) -> None:
 
 
 def forget_manifest(outdir: Path) -> None:
-    """Remove the manifest before the outputs change: an interrupted build is never taken for a finished one."""
+    """Remove the manifest (after a build that keeps none, e.g. ``--no-cache``)."""
     manifest_path(outdir).unlink(missing_ok=True)
 
 

@@ -317,8 +317,9 @@ def build(
             return build_unless_unchanged(list(inputs), outdir, model or _default_model(), progress, workers, formats)
         from .manifest import forget_manifest
 
-        forget_manifest(outdir)
-        return _build(inputs, outdir, model, progress, workers, cache, formats)
+        result = _build(inputs, outdir, model, progress, workers, cache, formats)
+        forget_manifest(outdir)  # it describes outputs no longer there
+        return result
 
 
 def _build(

@@ -77,9 +77,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     load_after = os.getloadavg()[0]
     print(f"load average before {load_before:.1f}, after {load_after:.1f}; {os.cpu_count()} cores\n")
-    print(
-        "| articles | cold build | unchanged rebuild | cold ÷ unchanged | `kg add` 1 article (peak) | `kg add` 10 | = full build |"
-    )
+    print("| articles | cold build | unchanged rebuild | cold ÷ unchanged | `kg add` 1 | `kg add` 10 | = full build |")
     print("|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
         print(

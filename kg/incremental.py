@@ -12,12 +12,16 @@ graph came to be.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from .cache import ExtractionCache, cache_salt, model_version
-from .errors import InputError
+from .errors import BuildError, InputError
 from .manifest import FORMAT as MANIFEST_FORMAT
 from .manifest import (
     ArticleEntry,
@@ -31,8 +35,22 @@ from .manifest import (
     write_manifest,
 )
 from .models import Article, ArticleExtraction, KnowledgeBase
-from .pipeline import BuildResult, Progress, _build, _extractions, default_workers, write_outputs
+from .pipeline import (
+    CHUNK,
+    BuildResult,
+    Progress,
+    _build,
+    _extractions,
+    _init_worker,
+    _mp_context,
+    _parse_chunk,
+    _stop,
+    default_workers,
+    write_outputs,
+)
 from .read import ArticleReader, Notice, find_sources
+
+T = TypeVar("T")
 
 
 def build_unless_unchanged(
@@ -98,14 +116,25 @@ def add(
         cache = ExtractionCache(outdir, model_version(model))
         by_hash = {article.content_hash: article for article in fresh}
         todo = [by_hash[e.content_hash] for e in articles if e.content_hash in by_hash]
-        # One process for a few articles: forking workers costs more than it saves.
-        count = min(workers or default_workers(), -(-len(todo) // 8))
-        parsed = {ex.article.content_hash: ex for ex in _extractions(todo, model, count, cache)}
-        knowledge = _resolve(outdir, articles, parsed, cache)
+        parsed = {a.content_hash: ex for a in todo if (ex := cache.get(a)) is not None}
+        pending = [a for a in todo if a.content_hash not in parsed]
+        others = [e.content_hash for e in articles if e.content_hash not in by_hash]
+        if len(pending) > CHUNK:  # many: the workers of a build
+            extractions = _extractions(pending, model, workers or default_workers(), cache)
+            if progress is not None:
+                extractions = progress(extractions, total=len(pending))
+            parsed |= {ex.article.content_hash: ex for ex in extractions}
+            stored = _stored(outdir, others, cache)
+        else:  # a few: one process, while this one reads the cached extractions
+            done, stored = _parse_aside(pending, model, lambda: _stored(outdir, others, cache))
+            for extraction in done:
+                cache.put(extraction)
+                parsed[extraction.article.content_hash] = extraction
+        knowledge = _resolve(articles, parsed | stored)
         from .graph import build_graph
 
         graph = build_graph(knowledge)
-        result = BuildResult(graph, knowledge, notices, parsed=cache.misses, cached=len(articles) - cache.misses)
+        result = BuildResult(graph, knowledge, notices, parsed=len(pending), cached=len(articles) - len(pending))
         result.outputs = write_outputs(graph, outdir, manifest.formats)
         result.cache_complete = not cache.warnings and not cache.full
         _record(outdir, result, salt, files, manifest.formats)
@@ -145,22 +174,44 @@ def _merge_files(old: tuple[tuple[str, str], ...], new: tuple[tuple[str, str], .
     return tuple((path, hashes[path]) for path in order)
 
 
-def _resolve(
-    outdir: Path, articles: tuple[ArticleEntry, ...], parsed: dict[str, ArticleExtraction], cache: ExtractionCache
-) -> KnowledgeBase:
-    """Resolve the extractions of ``articles``, in their order: parsed now, else from the cache."""
-    from .resolve import resolve
+def _parse_aside(articles: list[Article], model: str, meanwhile: Callable[[], T]) -> tuple[list[ArticleExtraction], T]:
+    """Parse ``articles`` in one forked process, running ``meanwhile`` here: spaCy's memory is
+    given back before the graph is built, and both cores work."""
+    if not articles:
+        return [], meanwhile()
+    pool = ProcessPoolExecutor(1, mp_context=_mp_context(), initializer=_init_worker, initargs=(model, os.getpid()))
+    try:
+        future = pool.submit(_parse_chunk, articles, model)
+        other = meanwhile()
+        return future.result(), other
+    except BrokenProcessPool:
+        raise BuildError(
+            "the NLP process died (killed, or out of memory); earlier outputs are left as they were (run it again)"
+        ) from None
+    finally:
+        _stop(pool)
 
-    extractions = []
-    for entry in articles:
-        extraction = parsed.get(entry.content_hash) or cache.stored(entry.content_hash)
+
+def _stored(outdir: Path, content_hashes: list[str], cache: ExtractionCache) -> dict[str, ArticleExtraction]:
+    """The cached extractions of these articles (an ``InputError`` if one is missing or damaged)."""
+    found = {}
+    for content_hash in content_hashes:
+        extraction = cache.stored(content_hash)
         if extraction is None:
             raise InputError(
-                f"the extraction cache of {outdir} lacks an article ({', '.join(entry.sources)}); "
+                f"the extraction cache of {outdir} lacks an article or holds a damaged entry; "
                 f"rebuild it with kg build INPUT -o {outdir}"
             )
-        extractions.append(replace(extraction, article=replace(extraction.article, sources=entry.sources)))
-    return resolve(extractions)
+        found[content_hash] = extraction
+    return found
+
+
+def _resolve(articles: tuple[ArticleEntry, ...], extractions: dict[str, ArticleExtraction]) -> KnowledgeBase:
+    """Resolve the extractions of ``articles``, in their order, each carrying its recorded sources."""
+    from .resolve import resolve
+
+    ordered = [extractions[e.content_hash] for e in articles]
+    return resolve([replace(ex, article=replace(ex.article, sources=e.sources)) for ex, e in zip(ordered, articles)])
 
 
 def _rebuild_from_cache(outdir: Path, manifest: Manifest, model: str):
@@ -168,7 +219,8 @@ def _rebuild_from_cache(outdir: Path, manifest: Manifest, model: str):
     from .graph import build_graph
 
     cache = ExtractionCache(outdir, model_version(model))
-    knowledge = _resolve(outdir, manifest.articles, {}, cache)
+    hashes = [e.content_hash for e in manifest.articles]
+    knowledge = _resolve(manifest.articles, _stored(outdir, hashes, cache))
     return build_graph(knowledge), knowledge
 
 

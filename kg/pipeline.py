@@ -13,7 +13,6 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 from .cache import CACHE_DIR, ExtractionCache, model_version
 from .errors import BuildError, InputError
 from .models import Article, ArticleExtraction, KnowledgeBase
+from .outdir import check_outdir, unwritable_error
 from .read import ArticleReader, Notice, find_sources
 
 if TYPE_CHECKING:
@@ -365,24 +365,6 @@ def _disk_full(outdir: Path, cache: ExtractionCache | None) -> BuildError:
     return BuildError(f"disk full writing to {outdir}{removed}: earlier outputs are left as they were{hint}")
 
 
-def check_outdir(outdir: Path) -> None:
-    """Fail at once, before any parsing, when ``outdir`` is not a folder we can write in."""
-    if outdir.exists() and not outdir.is_dir():
-        raise InputError(f"output path is a file: {outdir} (give a folder for -o)")
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=outdir):
-            pass
-    except OSError as exc:
-        raise _unwritable(outdir, exc) from exc
-
-
-def _unwritable(outdir: Path, exc: OSError) -> InputError:
-    reason = (exc.strerror or type(exc).__name__).lower()
-    where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(outdir) else ""
-    return InputError(f"cannot write to {outdir}: {reason}{where} (choose another folder with -o)")
-
-
 def write_outputs(graph: Graph, outdir: Path, formats: Iterable[str] = ("ttl",)) -> dict[str, Path]:
     """Write the graph in ``formats`` and ``graph.html``; keys: "turtle" (for ttl), the other format keys, "html"."""
     from .export_html import write_html
@@ -403,7 +385,7 @@ def write_outputs(graph: Graph, outdir: Path, formats: Iterable[str] = ("ttl",))
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise DiskFull(f"disk full writing to {outdir}: earlier outputs are left as they were") from exc
-        raise _unwritable(outdir, exc) from exc
+        raise unwritable_error(outdir, exc) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     outputs = {("turtle" if key == "ttl" else key): outdir / FILES[key] for key in written}

@@ -13,7 +13,7 @@ process, timed from start to exit:
 - with ``--scale A,B``: ``kg build --no-cache`` on A and on B articles, for peak memory.
 
 Peak memory is the highest total PSS (proportional set size: pages shared by forked workers
-are counted once) of the process and its children, sampled every 200 ms. CPU seconds (user +
+are counted once) of the process and its children, sampled every 20 ms. CPU seconds (user +
 system, all processes) are shown too: on a shared machine they vary less than wall time. The
 load average before and after is printed, so a busy machine shows in the result.
 Prints a Markdown table (the README has one) and, with ``--json FILE``, writes the figures.
@@ -115,7 +115,7 @@ def timed(name: str, command: list[str], words: int) -> Run:
     peak = 0
     while proc.poll() is None:
         peak = max(peak, sum(_pss_kb(p) for p in _tree(proc.pid)))
-        time.sleep(0.2)
+        time.sleep(0.02)  # fine enough for a run of a fraction of a second
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)

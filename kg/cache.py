@@ -19,6 +19,7 @@ import errno
 import hashlib
 import importlib.util
 import json
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
@@ -71,6 +72,11 @@ def model_version(model: str) -> str:
     return model
 
 
+def cache_salt(model: str) -> str:
+    """What every key of a build with ``model`` (a name) shares: the model's version and the extractor version."""
+    return f"{model_version(model)}\0{extractor_version()}"
+
+
 def entry_key(content_hash: str, salt: str) -> str:
     """The key of an article's entry: its content hash and the salt (model and extractor version)."""
     return hashlib.sha256(f"{content_hash}\0{salt}".encode()).hexdigest()
@@ -110,19 +116,46 @@ class ExtractionCache:
 
     def __init__(self, outdir: Path, model_version: str, extractor: str | None = None) -> None:
         self.root = outdir / CACHE_DIR / "extractions"
-        self.salt = f"{model_version}\0{extractor or extractor_version()}"
+        self.salt = f"{model_version}\0{extractor or extractor_version()}"  # as cache_salt gives it
         self.hits = 0
         self.misses = 0
         self.warnings: list[tuple[str, str]] = []  # (entry path, reason)
         self.full = False  # the disk filled up: no more entries are written
         self.written: list[Path] = []
 
+    @classmethod
+    def salted(cls, outdir: Path, salt: str) -> ExtractionCache:
+        """The cache of ``outdir`` for a salt (``cache_salt``) recorded earlier."""
+        model, _, extractor = salt.partition("\0")
+        return cls(outdir, model, extractor)
+
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"
 
+    def stamp(self, content_hashes: Iterable[str]) -> str:
+        """A hash of the size and modification time of the entries of these articles ("" if one is
+        missing): an entry edited, replaced or removed since gives another stamp, without reading it."""
+        h = hashlib.sha256()
+        for content_hash in content_hashes:
+            try:
+                st = self._path(entry_key(content_hash, self.salt)).stat()
+            except OSError:
+                return ""
+            h.update(f"{content_hash} {st.st_size} {st.st_mtime_ns} {st.st_ino}\n".encode())
+        return h.hexdigest()
+
     def get(self, article: Article) -> ArticleExtraction | None:
         """The cached extraction of ``article``, carrying this build's ``article`` (its sources may differ)."""
-        key = entry_key(article.content_hash, self.salt)
+        extraction = self._read(article.content_hash, article.text, article)
+        return None if extraction is None else replace(extraction, article=article)
+
+    def stored(self, content_hash: str) -> ArticleExtraction | None:
+        """The cached extraction of the article with ``content_hash``, read without its file
+        (``kg add``): its text must still hash to ``content_hash``."""
+        return self._read(content_hash, None)
+
+    def _read(self, content_hash: str, text: str | None, article: Article | None = None) -> ArticleExtraction | None:
+        key = entry_key(content_hash, self.salt)
         path = self._path(key)
         try:
             data, more = read_regular(path, MAX_ENTRY_BYTES)
@@ -131,9 +164,10 @@ class ExtractionCache:
             entry = _DECODER.decode(data)
             if entry.format != FORMAT or entry.key != key:
                 raise ValueError("stored under another key (copied or forged)")
-            if entry.extraction.article.text != article.text:
+            stored = entry.extraction.article.text
+            if stored != text and (text is not None or hashlib.sha1(stored.encode()).hexdigest() != content_hash):
                 raise ValueError("holds another article's text")
-            if entry.extraction.article.published != article.published:
+            if article is not None and entry.extraction.article.published != article.published:
                 raise ValueError("the article's date changed: its facts are dated again")
             check_offsets(entry.extraction)
         except FileNotFoundError:
@@ -145,7 +179,7 @@ class ExtractionCache:
             self.misses += 1
             return None
         self.hits += 1
-        return replace(entry.extraction, article=article)
+        return entry.extraction
 
     def put(self, extraction: ArticleExtraction) -> None:
         from .export import write_atomic

@@ -7,45 +7,14 @@ Exit codes: 0 done; 1 done with skipped files, or a graph that fails validation;
 
 from __future__ import annotations
 
-import functools
-import signal
 import sys
-from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import click
 
-from .errors import InputError, NewsgraphError, Terminated
-
-
-def _friendly(func: Callable) -> Callable:
-    """Errors a user can cause become one line on stderr and a non-zero exit, no traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except NewsgraphError as exc:
-            click.echo(f"kg: error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("kg: interrupted; earlier outputs are left as they were", err=True)
-            sys.exit(130)
-        except Terminated:
-            click.echo("kg: terminated; earlier outputs are left as they were", err=True)
-            sys.exit(143)
-
-    return wrapper
-
-
-def _terminate(_signum: int, _frame: object) -> None:
-    raise Terminated
-
-
-def _stop_on_sigterm() -> None:
-    """SIGTERM stops a build as Ctrl-C does: workers ended, temporary files removed, exit 143."""
-    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, _terminate)
+from .cli_build import add_articles, build
+from .cliutil import friendly as _friendly
+from .errors import InputError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,90 +28,6 @@ def main() -> None:
       kg query build/graph.ttl person_role_org
       kg validate build/graph.ttl
     """
-
-
-@main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path), help="Output folder.")
-@click.option("--model", default=None, help="spaCy model name (default: best installed English model).")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Parallel NLP processes (default: cores).")
-@click.option("--no-cache", is_flag=True, help="Parse every article again, ignoring the cache.")
-@click.option(
-    "--scheduler",
-    default=None,
-    metavar="ADDRESS",
-    help="Parse on a Dask cluster: its scheduler's address (tcp://HOST:8786), or local:N for N local processes.",
-)
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-@click.option(
-    "--format",
-    "formats",
-    default="ttl",
-    show_default=True,
-    help="Graph files to write, comma-separated: ttl, nt, jsonld, trig (a named graph per article), graphml.",
-)
-@_friendly
-def build(
-    inputs: tuple[Path, ...],
-    outdir: Path,
-    model: str | None,
-    workers: int | None,
-    no_cache: bool,
-    scheduler: str | None,
-    quiet: bool,
-    formats: str,
-) -> None:
-    """Build OUTDIR/graph.ttl and OUTDIR/graph.html from articles.
-
-    INPUTS are article files or folders of them (.txt, .md, .html), globs ('wire/*.txt',
-    quoted) or @LIST files naming one path per line. --format adds
-    graph.nt, graph.jsonld, graph.trig or graph.graphml (for Gephi or Cytoscape).
-
-    \b
-    Example:
-      kg build corpus -o build
-      kg build corpus -o build --format ttl,nt,jsonld,trig,graphml
-      kg build ../shared/seeds notes/extra.txt -o seeds-graph --model en_core_web_sm
-      kg build 'archive/**/*.html' -o out --scheduler tcp://10.0.0.5:8786
-    """
-    from .formats import parse_formats
-    from .pipeline import build as build_graph
-    from .pipeline import check_outdir
-
-    _stop_on_sigterm()
-    keys = parse_formats(formats)
-    check_outdir(outdir)
-    result = build_graph(
-        list(inputs),
-        outdir,
-        model=model,
-        progress=None if quiet else _progress,
-        workers=workers,
-        cache=not no_cache,
-        formats=keys,
-        scheduler=scheduler,
-    )
-    skipped = [n for n in result.notices if n.skipped]
-    for notice in result.notices:
-        click.echo(f"kg: {'skipped' if notice.skipped else 'warning'}: {notice.name}: {notice.reason}", err=True)
-    if not quiet:
-        from .graphview import read_graph_view
-
-        counts = read_graph_view(result.graph).counts()  # the words and numbers of kg stats and the page
-        click.echo(
-            f"{len(result.knowledge.articles)} articles: {counts.line()} ({result.parsed} articles parsed, "
-            f"{result.cached} from the cache) -> {', '.join(str(path) for path in result.outputs.values())}"
-        )
-    sys.exit(1 if skipped else 0)
-
-
-def _progress(items: Iterable, total: int | None = None) -> Iterable:
-    """A progress bar on stderr when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, total=total, desc="articles", unit="article", file=sys.stderr, leave=False)
 
 
 @main.command()
@@ -380,3 +265,7 @@ def eval_command(graph: Path, gold_dir: Path, as_json: bool, verbose: bool) -> N
 
 if __name__ == "__main__":
     main()
+
+
+main.add_command(build)
+main.add_command(add_articles)

@@ -78,11 +78,11 @@ def work(sources: list[tuple[str, str, str | None]], model: str, known: frozense
 
 def parse(articles: list[Article], model: str) -> list[ArticleExtraction]:
     """Parse and extract ``articles`` with the worker's one copy of the model."""
-    from .pipeline import CHUNK, _parse_chunk
+    from .workers import CHUNK, parse_chunk
 
     out: list[ArticleExtraction] = []
     for start in range(0, len(articles), CHUNK):
-        out += _parse_chunk(articles[start : start + CHUNK], model)
+        out += parse_chunk(articles[start : start + CHUNK], model)
     return out
 
 
@@ -136,9 +136,9 @@ class DieWithUs(WorkerPlugin):
         self.parent = parent
 
     def setup(self, worker) -> None:
-        from .pipeline import _die_with_parent
+        from .workers import die_with_parent
 
-        _die_with_parent(self.parent)
+        die_with_parent(self.parent)
 
 
 def run_on_cluster(

@@ -1,5 +1,5 @@
-"""Stage 6: writing files — Turtle here, the HTML network in ``export_html``, the other
-formats in ``formats``.
+"""Stage 6: writing files — Turtle and N-Triples here (their writer is ``rdfwrite``), the HTML
+network in ``export_html``, the other formats in ``formats``.
 
 Every file newsgraph writes (graph files, the page, cache entries) goes through
 :func:`write_atomic`: to a temporary name in its folder, then renamed into place, so an
@@ -71,16 +71,18 @@ def _umask() -> int:
 
 
 def turtle_bytes(graph: Graph) -> bytes:
-    """Deterministic Turtle: rdflib's ``longturtle`` sorts subjects and predicates.
+    """Deterministic Turtle: our fixed prefixes, subjects sorted, ``a`` first then the other
+    predicates sorted, objects sorted; the same graph always gives the same bytes."""
+    from .rdfwrite import turtle
 
-    Our prefixes are bound first: a graph read back from a file has rdflib's defaults, whose
-    ``schema:`` is https://schema.org/, and would write ``schema1:`` for ours."""
-    from .namespaces import PREFIXES
+    return turtle(graph)
 
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True, replace=True)
-    data = graph.serialize(format="longturtle", encoding="utf-8")
-    return data if data.endswith(b"\n") else data + b"\n"
+
+def ntriples_bytes(graph: Graph) -> bytes:
+    """N-Triples with the lines sorted, so the same graph always gives the same file."""
+    from .rdfwrite import ntriples
+
+    return ntriples(graph)
 
 
 def write_turtle(graph: Graph, path: Path) -> None:

@@ -119,9 +119,9 @@ def write_formats(graph: Graph, outdir: Path, formats: Iterable[str] = DEFAULT_F
 
 def ntriples_bytes(graph: Graph) -> bytes:
     """N-Triples with the lines sorted, so the same graph always gives the same file."""
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    from .export import ntriples_bytes as write
+
+    return write(graph)
 
 
 def jsonld_context() -> dict[str, str]:
@@ -164,7 +164,7 @@ def article_graphs(graph: Graph) -> tuple[Graph, dict[URIRef, Graph]]:
 
 def trig_bytes(graph: Graph) -> bytes:
     """TriG: every prefix, the default graph's triples, then one ``<article> { ... }`` block per
-    article in IRI order; each part is rdflib's sorted ``longturtle``, so the bytes are stable."""
+    article in IRI order; each part is our sorted Turtle (``kg.rdfwrite``), so the bytes are stable."""
     default, per_article = article_graphs(graph)
     parts = [f"PREFIX {prefix}: <{ns}>" for prefix, ns in sorted(PREFIXES.items())]
     parts += ["", _turtle_body(default)]
@@ -176,14 +176,9 @@ def trig_bytes(graph: Graph) -> bytes:
 
 def _turtle_body(graph: Graph) -> str:
     """Sorted Turtle of ``graph`` without its prefix lines (the TriG header declares them all)."""
-    g = Graph(bind_namespaces="none")
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
-    for triple in graph:
-        g.add(triple)
-    text = g.serialize(format="longturtle")
-    lines = [line for line in text.splitlines() if not line.startswith(("PREFIX ", "@prefix "))]
-    return "\n".join(lines).strip("\n") + "\n"
+    from .rdfwrite import turtle_body
+
+    return turtle_body(graph).strip("\n") + "\n"
 
 
 def to_networkx(graph: Graph):

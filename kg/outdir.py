@@ -14,6 +14,7 @@ import errno
 import fcntl
 import os
 import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,11 +59,14 @@ def chain_globs(outdir: Path, extractions: Path) -> Iterable[Path]:
         yield from extractions.glob("*/.*.tmp")
 
 
-def staging_folder(outdir: Path) -> Path:
-    staging = outdir / f"{STAGING}{os.getpid()}"
+def staging_path(outdir: Path) -> Path:
+    """This build's staging folder (not yet made): known before it exists, so cleanup never misses it."""
+    return outdir / f"{STAGING}{os.getpid()}"
+
+
+def make_staging(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    return staging
 
 
 def publish(staging: Path, outdir: Path, names: Iterable[str], stale: Iterable[str]) -> None:
@@ -76,3 +80,21 @@ def publish(staging: Path, outdir: Path, names: Iterable[str], stale: Iterable[s
         for name in stale:
             with contextlib.suppress(FileNotFoundError):
                 (outdir / name).unlink()
+
+
+def check_outdir(outdir: Path) -> None:
+    """Fail at once, before any parsing, when ``outdir`` is not a folder we can write in."""
+    if outdir.exists() and not outdir.is_dir():
+        raise InputError(f"output path is a file: {outdir} (give a folder for -o)")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=outdir):
+            pass
+    except OSError as exc:
+        raise unwritable_error(outdir, exc) from exc
+
+
+def unwritable_error(outdir: Path, exc: OSError) -> InputError:
+    reason = (exc.strerror or type(exc).__name__).lower()
+    where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(outdir) else ""
+    return InputError(f"cannot write to {outdir}: {reason}{where} (choose another folder with -o)")

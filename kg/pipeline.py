@@ -5,41 +5,92 @@ read/clean → nlp → extract → resolve → graph → export
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import multiprocessing
-import multiprocessing.context
-import os
 import shutil
-import signal
-import sys
-import tempfile
-from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
-from itertools import chain
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
-
-from rdflib import Graph
+from typing import TYPE_CHECKING, Protocol
 
 from .cache import CACHE_DIR, ExtractionCache, model_version
 from .errors import BuildError, InputError
 from .models import Article, ArticleExtraction, KnowledgeBase
+from .outdir import check_outdir, unwritable_error
 from .read import ArticleReader, Notice
 from .sources import find_sources
+from .workers import CHUNK, default_workers, run_chunks
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 
-@dataclass
 class BuildResult:
-    graph: Graph
-    knowledge: KnowledgeBase
-    notices: list[Notice] = field(default_factory=list)
-    outputs: dict[str, Path] = field(default_factory=dict)
-    parsed: int = 0  # articles run through spaCy in this build
-    cached: int = 0  # articles whose extraction came from the cache
+    """What a build made: the graph, the resolved knowledge, notices and the files written.
+
+    ``unchanged``: nothing had changed since the build that wrote the output folder (see
+    ``kg.manifest``), so nothing was done; ``graph`` and ``knowledge`` are then read back (from
+    the extraction cache) on first use. ``summary``: the counts (``build_summary``).
+    """
+
+    def __init__(
+        self,
+        graph: Graph | None,
+        knowledge: KnowledgeBase | None,
+        notices: list[Notice] | None = None,
+        outputs: dict[str, Path] | None = None,
+        parsed: int = 0,  # articles run through spaCy in this build
+        cached: int = 0,  # articles whose extraction came from the cache
+        *,
+        unchanged: bool = False,
+        summary: dict[str, int] | None = None,
+        reload: Callable[[], tuple[Graph, KnowledgeBase]] | None = None,
+    ) -> None:
+        self._graph, self._knowledge, self._reload = graph, knowledge, reload
+        self.notices = notices if notices is not None else []
+        self.outputs = outputs if outputs is not None else {}
+        self.parsed, self.cached, self.unchanged = parsed, cached, unchanged
+        self.cache_complete = False  # every extraction was read from or written to the cache
+        if summary is None:
+            summary = build_summary(graph, knowledge) if graph is not None and knowledge is not None else {}
+        self.summary = summary
+
+    def _load(self) -> None:
+        if self._reload is None:
+            raise ValueError("this build result holds no graph")
+        self._graph, self._knowledge = self._reload()
+        self._reload = None
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            self._load()
+        return self._graph  # type: ignore[return-value]
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        if self._knowledge is None:
+            self._load()
+        return self._knowledge  # type: ignore[return-value]
+
+
+def build_summary(graph: Graph, kb: KnowledgeBase) -> dict[str, int]:
+    """The counts a build reports (kept in the manifest): articles, and the numbers of
+    ``kg.graphview.Counts`` that ``kg stats``, the page and the notebook report too."""
+    from .graphview import read_graph_view
+
+    counts = read_graph_view(graph).counts()
+    summary = {"articles": len(kb.articles), "entities": counts.entities, "facts": counts.facts}
+    summary |= {"links": counts.links, "isolated": counts.isolated}
+    return summary | {f"family:{name}": n for name, n in counts.by_family.items()}
+
+
+def summary_line(summary: dict[str, int]) -> str:
+    """The shared line ("79 entities, 73 facts (...) on 61 links; ...") of a build summary."""
+    from .graphview import Counts
+
+    families = {key.partition(":")[2]: n for key, n in summary.items() if key.startswith("family:")}
+    keys = ("entities", "facts", "links", "isolated")
+    return Counts(*(summary.get(key, 0) for key in keys), families).line()
 
 
 def extract_knowledge(
@@ -111,24 +162,10 @@ class Progress(Protocol):
     def __call__(self, items: Iterable, *, total: int | None = None) -> Iterable: ...
 
 
-def default_workers() -> int:
-    """The cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def _default_model() -> str:
     from .modelchoice import default_model
 
     return default_model()
-
-
-# Articles go to the NLP workers in chunks of this many: big enough to keep spaCy's batches
-# full, small enough to keep every worker busy to the end. Serial builds use the same chunks,
-# so both run the same batches and give the same results.
-CHUNK = 8
 
 
 def _extractions(
@@ -153,104 +190,11 @@ def _extractions(
         if pending:
             yield False, pending
 
-    for from_cache, extractions in _run(work(), model, workers):
+    for from_cache, extractions in run_chunks(work(), model, workers):
         for extraction in extractions:
             if cache is not None and not from_cache:
                 cache.put(extraction)
             yield extraction
-
-
-def _run(work: Iterator[tuple[bool, list]], model: str, workers: int) -> Iterator[tuple[bool, list]]:
-    """Parse the chunks of ``work`` (serially, or in ``workers`` processes), keeping the order.
-
-    Only a few chunks per worker are in flight at once, so articles are read as they are
-    needed and results do not pile up.
-    """
-    if workers <= 1:
-        for from_cache, items in work:
-            yield from_cache, (items if from_cache else _parse_chunk(items, model))
-        return
-    # Until something needs parsing (a rebuild from the cache may need nothing), start no workers.
-    for first in work:
-        if first[0]:
-            yield first
-            continue
-        # Load the model once here: forked workers share it instead of loading their own.
-        from .nlp import load_pipeline
-
-        load_pipeline(model)
-        pool = ProcessPoolExecutor(
-            workers, mp_context=_mp_context(), initializer=_init_worker, initargs=(model, os.getpid())
-        )
-        try:
-            in_flight: deque = deque()
-            for from_cache, items in chain([first], work):
-                in_flight.append((from_cache, items if from_cache else pool.submit(_parse_chunk, items, model)))
-                while len(in_flight) > 2 * workers or (in_flight and in_flight[0][0]):
-                    yield _ready(in_flight.popleft())
-            while in_flight:
-                yield _ready(in_flight.popleft())
-            pool.shutdown(wait=True)
-        except BrokenProcessPool:
-            raise BuildError(
-                "an NLP worker process died (killed, or out of memory); the build stopped and earlier outputs "
-                "are left as they were (run it again, or with --workers 1)"
-            ) from None
-        finally:
-            _stop(pool)
-        return
-
-
-def _ready(entry: tuple[bool, object]) -> tuple[bool, list]:
-    from_cache, value = entry
-    return from_cache, value if from_cache else value.result()  # type: ignore[union-attr]
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """End the workers now: after an error, Ctrl-C or SIGTERM none may outlive the build."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    for process in processes:
-        process.join(5)
-
-
-def _mp_context() -> multiprocessing.context.BaseContext:
-    # fork shares the loaded model with the workers; elsewhere each worker loads its own.
-    return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-
-
-def _init_worker(model: str, parent: int) -> None:
-    # Ctrl-C reaches the whole process group: the parent alone handles it (and stops us).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _die_with_parent(parent)
-    from .nlp import load_pipeline
-
-    load_pipeline(model)
-
-
-def _die_with_parent(parent: int) -> None:
-    """On Linux, ask for SIGTERM when the parent dies, even by SIGKILL: no orphaned workers."""
-    if sys.platform != "linux":
-        return
-    import ctypes
-
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the parent died before we asked
-        os._exit(1)
-
-
-def _parse_chunk(articles: list[Article], model: str) -> list[ArticleExtraction]:
-    from .extract import extract
-    from .nlp import load_pipeline
-
-    nlp = load_pipeline(model)
-    docs = nlp.pipe((a.text for a in articles), batch_size=len(articles))
-    return [extract(doc, article) for article, doc in zip(articles, docs)]
 
 
 def build(
@@ -276,7 +220,17 @@ def build(
 
     check_outdir(outdir)
     with locked(outdir):
-        return _build(inputs, outdir, model, progress, workers, cache, formats, scheduler)
+        if cache:  # a manifest says what the last build read and wrote: nothing changed, nothing to do
+            from .incremental import build_unless_unchanged
+
+            return build_unless_unchanged(
+                list(inputs), outdir, model or _default_model(), progress, workers, formats, scheduler
+            )
+        from .manifest import forget_manifest
+
+        result = _build(inputs, outdir, model, progress, workers, cache, formats, scheduler)
+        forget_manifest(outdir)  # it describes outputs no longer there
+        return result
 
 
 def _build(
@@ -297,6 +251,7 @@ def _build(
     graph = build_graph(knowledge)
     cached = used.hits if used is not None else 0
     result = BuildResult(graph, knowledge, notices, parsed=len(knowledge.articles) - cached, cached=cached)
+    result.cache_complete = used is not None and not used.warnings and not used.full
     if outdir is not None:
         try:
             result.outputs = write_outputs(graph, outdir, formats)
@@ -309,6 +264,7 @@ def _build(
             except DiskFull:
                 raise _disk_full(outdir, used) from None
             result.notices.append(Notice(str(outdir / CACHE_DIR), _disk_full_advice(outdir / CACHE_DIR), False))
+            result.cache_complete = False  # this build's entries were removed
     return result
 
 
@@ -323,37 +279,19 @@ def _disk_full(outdir: Path, cache: ExtractionCache | None) -> BuildError:
     return BuildError(f"disk full writing to {outdir}{removed}: earlier outputs are left as they were{hint}")
 
 
-def check_outdir(outdir: Path) -> None:
-    """Fail at once, before any parsing, when ``outdir`` is not a folder we can write in."""
-    if outdir.exists() and not outdir.is_dir():
-        raise InputError(f"output path is a file: {outdir} (give a folder for -o)")
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=outdir):
-            pass
-    except OSError as exc:
-        raise _unwritable(outdir, exc) from exc
-
-
-def _unwritable(outdir: Path, exc: OSError) -> InputError:
-    reason = (exc.strerror or type(exc).__name__).lower()
-    where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(outdir) else ""
-    return InputError(f"cannot write to {outdir}: {reason}{where} (choose another folder with -o)")
-
-
 def write_outputs(graph: Graph, outdir: Path, formats: Iterable[str] = ("ttl",)) -> dict[str, Path]:
     """Write the graph in ``formats`` and ``graph.html``; keys: "turtle" (for ttl), the other format keys, "html"."""
     from .export_html import write_html
     from .formats import FILES, parse_formats, write_formats
-    from .outdir import publish, staging_folder
+    from .outdir import make_staging, publish, staging_path
 
     keys = parse_formats(list(formats))
     check_outdir(outdir)
-    staging = None
+    staging = staging_path(outdir)
     try:
         # Everything is written aside, then renamed into place together: the folder never
         # holds the outputs of two builds, and an interrupted build leaves the old set whole.
-        staging = staging_folder(outdir)
+        make_staging(staging)
         written = write_formats(graph, staging, keys)
         write_html(graph, staging / "graph.html", title="newsgraph")
         names = [path.name for path in written.values()] + ["graph.html"]
@@ -361,10 +299,9 @@ def write_outputs(graph: Graph, outdir: Path, formats: Iterable[str] = ("ttl",))
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise DiskFull(f"disk full writing to {outdir}: earlier outputs are left as they were") from exc
-        raise _unwritable(outdir, exc) from exc
+        raise unwritable_error(outdir, exc) from exc
     finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
     outputs = {("turtle" if key == "ttl" else key): outdir / FILES[key] for key in written}
     outputs["html"] = outdir / "graph.html"
     return outputs

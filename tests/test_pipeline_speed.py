@@ -122,7 +122,7 @@ def test_speed_model_version_is_read_without_loading_the_model():
 def test_speed_damaged_cache_entry_is_parsed_again(corpus: Path, tmp_path: Path, nlp):
     out = tmp_path / "out"
     build([corpus], out, workers=1)
-    entries = sorted((out / ".cache").rglob("*.json"))
+    entries = sorted((out / ".cache" / "extractions").rglob("*.json"))
     assert len(entries) == 3
     entries[0].write_bytes(b"not JSON")
     entries[1].write_bytes(json.dumps({"something": "else"}).encode())

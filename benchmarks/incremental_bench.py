@@ -1,0 +1,94 @@
+"""Incremental builds, timed as whole processes: cold build, unchanged rebuild, ``kg add``.
+
+    .venv/bin/python benchmarks/incremental_bench.py                     # 120 and 1,000 articles
+    .venv/bin/python benchmarks/incremental_bench.py --articles 120
+
+For each size N: N distinct articles (``build_bench.make_corpus``), then
+- a cold ``kg build`` (cache on, empty output folder) and a second build on unchanged input;
+- ``kg add OUT`` of 1 new article, with its peak memory (PSS of the process tree);
+- ``kg add OUT`` of a folder of 10 new articles (the 1 above and 9 more), and a check that the
+  graph files then equal a ``kg build`` of both folders into a fresh folder (its cache a copy of
+  OUT's, so that build parses nothing): byte-identical ``graph.ttl``, hence isomorphic graphs.
+
+Prints a Markdown table and, with ``--json FILE``, writes the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from build_bench import KG, kg_build, make_corpus, seed_texts, timed  # noqa: E402
+
+
+def new_articles(folder: Path, count: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    seeds = seed_texts()
+    for i in range(count):
+        text = f"Added article number {i + 1} of {count}\n{seeds[(i + 3) % len(seeds)]}"
+        (folder / f"added_{i + 1:03d}.txt").write_text(text, encoding="utf-8")
+
+
+def measure(size: int, work: Path) -> dict:
+    corpus, later, out = work / f"corpus-{size}", work / f"later-{size}", work / f"out-{size}"
+    words = make_corpus(corpus, size)
+    new_articles(later, 10)
+    cold = timed(f"cold kg build, {size} articles", kg_build(corpus, out), words)
+    unchanged = timed(f"unchanged rebuild, {size} articles", kg_build(corpus, out), words)
+    one = sorted(later.glob("*.txt"))[0]
+    add_one = timed(f"kg add of 1 article into {size}", [*KG, "add", str(out), str(one), "-q"], 0)
+    add_ten = timed(f"kg add of 10 articles into {size}", [*KG, "add", str(out), str(later), "-q"], 0)
+    full = work / f"full-{size}"
+    shutil.copytree(out / ".cache" / "extractions", full / ".cache" / "extractions")
+    timed(f"full kg build of {size} + 10 from the cache", kg_build(corpus, full) + [str(later)], 0)
+    same = (out / "graph.ttl").read_bytes() == (full / "graph.ttl").read_bytes()
+    return {
+        "articles": size,
+        "cold_s": cold.seconds,
+        "cold_peak_mb": cold.peak_mb,
+        "unchanged_s": unchanged.seconds,
+        "unchanged_peak_mb": unchanged.peak_mb,
+        "cold_over_unchanged": cold.seconds / unchanged.seconds,
+        "add_1_s": add_one.seconds,
+        "add_1_peak_mb": add_one.peak_mb,
+        "add_10_s": add_ten.seconds,
+        "add_10_peak_mb": add_ten.peak_mb,
+        "add_equals_full_build": same,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", default="120,1000", help="corpus sizes, comma-separated (default: 120,1000)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    args = parser.parse_args()
+    load_before = os.getloadavg()[0]
+    work = Path(tempfile.mkdtemp(prefix="kg-incr-bench-"))
+    try:
+        results = [measure(int(n), work) for n in args.articles.split(",")]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    load_after = os.getloadavg()[0]
+    print(f"load average before {load_before:.1f}, after {load_after:.1f}; {os.cpu_count()} cores\n")
+    print("| articles | cold build | unchanged rebuild | cold ÷ unchanged | `kg add` 1 | `kg add` 10 | = full build |")
+    print("|---:|---:|---:|---:|---:|---:|---|")
+    for r in results:
+        print(
+            f"| {r['articles']:,} | {r['cold_s']:.1f} s ({r['cold_peak_mb']:.0f} MB) | {r['unchanged_s']:.2f} s "
+            f"({r['unchanged_peak_mb']:.0f} MB) | {r['cold_over_unchanged']:.0f} | {r['add_1_s']:.2f} s "
+            f"({r['add_1_peak_mb']:.0f} MB) | {r['add_10_s']:.2f} s ({r['add_10_peak_mb']:.0f} MB) | "
+            f"{'byte-identical' if r['add_equals_full_build'] else 'DIFFERS'} |"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""Our own Turtle and N-Triples writer: deterministic and fast (about a million triples in a
+few seconds), for the graphs newsgraph builds.
+
+Every term is written once into its text form (kept in a table), triples are grouped by
+subject and everything is sorted on those texts: subjects, then ``a`` first and the other
+predicates, then objects. Prefixes are the fixed set of ``kg.namespaces.PREFIXES``; an IRI is
+written as a prefixed name only when its local part is plain (letters, digits, ``_``, ``-``),
+else in full. Literals of ``xsd:integer``, ``xsd:decimal`` and ``xsd:boolean`` whose text is
+in canonical shape are written bare, other typed literals with ``^^``. Strings are written on
+one line with ``\\n``-style escapes; control characters become ``\\uXXXX``.
+
+Blank nodes are written as ``_:`` and their rdflib id (newsgraph's graphs have none: entities
+and facts all have IRIs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from .namespaces import PREFIXES
+
+_PREFIX_OF = {str(ns): prefix for prefix, ns in PREFIXES.items()}
+_HEADER = "".join(f"PREFIX {prefix}: <{ns}>\n" for prefix, ns in sorted(PREFIXES.items()))
+_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+_BARE = {
+    str(XSD.integer): re.compile(r"[+-]?[0-9]+\Z"),
+    str(XSD.decimal): re.compile(r"[+-]?[0-9]*\.[0-9]+\Z"),
+    str(XSD.boolean): re.compile(r"(?:true|false)\Z"),
+}
+_XSD_STRING = str(XSD.string)
+_RDF_TYPE = "rdf:type"
+
+# ECHAR escapes where Turtle and N-Triples have them, \\uXXXX for other control characters
+_STRING_ESCAPES = {i: f"\\u{i:04X}" for i in [*range(0x20), 0x7F]}
+_STRING_ESCAPES.update({0x22: '\\"', 0x5C: "\\\\", 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x08: "\\b", 0x0C: "\\f"})
+# characters IRIREF does not allow
+_IRI_ESCAPES = {i: f"\\u{i:04X}" for i in [*range(0x21), *map(ord, '<>"{}|^`\\')]}
+
+
+def _iri(value: str) -> str:
+    return f"<{value.translate(_IRI_ESCAPES)}>"
+
+
+def _string(value: str) -> str:
+    return f'"{value.translate(_STRING_ESCAPES)}"'
+
+
+class _Terms:
+    """Text forms of terms, each computed once: ``short`` for Turtle, ``full`` for N-Triples.
+
+    The tables are keyed by plain strings: rdflib's terms compare in Python, plain strings in C.
+    """
+
+    def __init__(self, short: bool) -> None:
+        self.short = short
+        self.iris: dict[str, str] = {}
+        self.literals: dict[tuple[str, str | None, str | None], str] = {}
+
+    def __call__(self, term: object) -> str:
+        if isinstance(term, URIRef):
+            value = str(term)
+            text = self.iris.get(value)
+            if text is None:
+                text = self.iris[value] = self._iri(value)
+            return text
+        if isinstance(term, Literal):
+            datatype = term.datatype
+            key = (str(term), term.language, None if datatype is None else str(datatype))
+            text = self.literals.get(key)
+            if text is None:
+                text = self.literals[key] = self._literal(*key)
+            return text
+        if isinstance(term, BNode):
+            return f"_:{re.sub(r'[^A-Za-z0-9_]', '_', str(term))}"
+        raise TypeError(f"not an RDF term: {term!r}")
+
+    def _iri(self, value: str) -> str:
+        if self.short:
+            cut = max(value.rfind("/"), value.rfind("#")) + 1
+            prefix = _PREFIX_OF.get(value[:cut])
+            if prefix is not None and _LOCAL.match(value, cut):
+                return f"{prefix}:{value[cut:]}"
+        return _iri(value)
+
+    def _literal(self, lexical: str, language: str | None, datatype: str | None) -> str:
+        if language:
+            return f"{_string(lexical)}@{language}"
+        if datatype is None or datatype == _XSD_STRING:
+            return _string(lexical)
+        if self.short:
+            bare = _BARE.get(datatype)
+            if bare is not None and bare.match(lexical):
+                return lexical
+        return f"{_string(lexical)}^^{self(URIRef(datatype))}"
+
+
+def _by_subject(graph: Graph) -> Iterator[tuple[object, dict[object, object]]]:
+    """(subject, {predicate: objects}) for every subject of ``graph``.
+
+    rdflib's in-memory store already holds the triples indexed this way; reading its index is
+    about six times faster than iterating the graph. It is used only when it holds exactly the
+    graph's triples (a graph of a ``Dataset`` shares the store with others: iterate instead).
+    """
+    index = getattr(graph.store, "_Memory__spo", None)
+    if isinstance(index, dict) and type(graph) is Graph:
+        count = sum(len(objects) for by_predicate in index.values() for objects in by_predicate.values())
+        if count == len(graph):
+            yield from index.items()
+            return
+    grouped: dict[object, dict[object, list]] = {}
+    for s, p, o in graph:
+        grouped.setdefault(s, {}).setdefault(p, []).append(o)
+    yield from grouped.items()
+
+
+def turtle(graph: Graph) -> bytes:
+    """The Turtle of ``graph``: our prefixes, then one block per subject (see the module doc)."""
+    return (_HEADER + "\n" + turtle_body(graph)).encode("utf-8")
+
+
+def turtle_body(graph: Graph) -> str:
+    """The subject blocks of the Turtle of ``graph``, without prefix lines (TriG uses them too)."""
+    text = _Terms(short=True)
+    blocks = []
+    for subject, by_predicate in _by_subject(graph):
+        kinds = ""
+        lines = []
+        for predicate, objects in by_predicate.items():
+            verb = text(predicate)
+            if len(objects) == 1:
+                (only,) = objects
+                line = f" {text(only)} ;\n"
+            else:
+                line = "\n        " + " ,\n        ".join(sorted(map(text, objects))) + " ;\n"
+            if verb == _RDF_TYPE:
+                kinds = "    a" + line
+            else:
+                lines.append(f"    {verb}{line}")
+        lines.sort()
+        blocks.append(f"{text(subject)}\n{kinds}{''.join(lines)}.\n")
+    blocks.sort()
+    return "\n".join(blocks)
+
+
+def ntriples(graph: Graph) -> bytes:
+    """N-Triples, one triple a line, the lines sorted."""
+    text = _Terms(short=False)
+    lines = [
+        f"{text(s)} {text(p)} {text(o)} .\n"
+        for s, by_predicate in _by_subject(graph)
+        for p, objects in by_predicate.items()
+        for o in objects
+    ]
+    lines.sort()
+    return "".join(lines).encode("utf-8")

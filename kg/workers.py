@@ -1,0 +1,125 @@
+"""The NLP worker processes of a local build: articles go to them in chunks, results come back
+in input order, and none outlives the build (an error, Ctrl-C, SIGTERM or a killed parent)."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import multiprocessing.context
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import chain
+
+from .errors import BuildError
+from .models import Article, ArticleExtraction
+
+# Articles go to the NLP workers in chunks of this many: big enough to keep spaCy's batches
+# full, small enough to keep every worker busy to the end. Serial builds use the same chunks,
+# so both run the same batches and give the same results.
+CHUNK = 8
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_chunks(work: Iterator[tuple[bool, list]], model: str, workers: int) -> Iterator[tuple[bool, list]]:
+    """Parse the chunks of ``work`` (serially, or in ``workers`` processes), keeping the order.
+
+    Only a few chunks per worker are in flight at once, so articles are read as they are
+    needed and results do not pile up.
+    """
+    if workers <= 1:
+        for from_cache, items in work:
+            yield from_cache, (items if from_cache else parse_chunk(items, model))
+        return
+    # Until something needs parsing (a rebuild from the cache may need nothing), start no workers.
+    for first in work:
+        if first[0]:
+            yield first
+            continue
+        # Load the model once here: forked workers share it instead of loading their own.
+        from .nlp import load_pipeline
+
+        load_pipeline(model)
+        pool = ProcessPoolExecutor(
+            workers, mp_context=mp_context(), initializer=init_worker, initargs=(model, os.getpid())
+        )
+        try:
+            in_flight: deque = deque()
+            for from_cache, items in chain([first], work):
+                in_flight.append((from_cache, items if from_cache else pool.submit(parse_chunk, items, model)))
+                while len(in_flight) > 2 * workers or (in_flight and in_flight[0][0]):
+                    yield ready(in_flight.popleft())
+            while in_flight:
+                yield ready(in_flight.popleft())
+            pool.shutdown(wait=True)
+        except BrokenProcessPool:
+            raise BuildError(
+                "an NLP worker process died (killed, or out of memory); the build stopped and earlier outputs "
+                "are left as they were (run it again, or with --workers 1)"
+            ) from None
+        finally:
+            stop_pool(pool)
+        return
+
+
+def ready(entry: tuple[bool, object]) -> tuple[bool, list]:
+    from_cache, value = entry
+    return from_cache, value if from_cache else value.result()  # type: ignore[union-attr]
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """End the workers now: after an error, Ctrl-C or SIGTERM none may outlive the build."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(5)
+
+
+def mp_context() -> multiprocessing.context.BaseContext:
+    # fork shares the loaded model with the workers; elsewhere each worker loads its own.
+    return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+
+
+def init_worker(model: str, parent: int) -> None:
+    # Ctrl-C reaches the whole process group: the parent alone handles it (and stops us).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)
+    from .nlp import load_pipeline
+
+    load_pipeline(model)
+
+
+def die_with_parent(parent: int) -> None:
+    """On Linux, ask for SIGTERM when the parent dies, even by SIGKILL: no orphaned workers."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before we asked
+        os._exit(1)
+
+
+def parse_chunk(articles: list[Article], model: str) -> list[ArticleExtraction]:
+    from .extract import extract
+    from .nlp import load_pipeline
+
+    nlp = load_pipeline(model)
+    docs = nlp.pipe((a.text for a in articles), batch_size=len(articles))
+    return [extract(doc, article) for article, doc in zip(articles, docs)]

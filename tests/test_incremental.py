@@ -1,0 +1,105 @@
+"""Incremental builds (``kg.incremental``, ``kg.manifest``): an unchanged rebuild does nothing,
+and ``kg add`` gives the graph a full build of all the articles gives."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+FIRST = ("01_hegseth_tokyo_visit.txt", "02_ishiba_white_house_summit.txt", "03_akazawa_tariff_talks.txt")
+LATER = ("04_defence_spending_demands.txt", "05_japan_hedges_china_korea.txt")
+
+
+def kg(*args: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "kg.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=600)
+
+
+def ok(*args: str) -> str:
+    done = kg(*args)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory) -> Path:
+    """A/ holds three corpus articles, B/ two more; ``full`` is ``kg build A B --no-cache``."""
+    root = tmp_path_factory.mktemp("incr")
+    for folder, names in (("A", FIRST), ("B", LATER)):
+        (root / folder).mkdir()
+        for name in names:
+            shutil.copy(CORPUS / name, root / folder / name)
+    ok("build", str(root / "A"), str(root / "B"), "-o", str(root / "full"), "--no-cache", "-q")
+    return root
+
+
+def test_incremental_unchanged_rebuild_does_nothing_and_a_change_is_rebuilt(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(CORPUS, src)
+    out = tmp_path / "out"
+    ok("build", str(src), "-o", str(out))
+    ttl = out / "graph.ttl"
+    before = (ttl.stat().st_mtime_ns, ttl.read_bytes())
+    again = ok("build", str(src), "-o", str(out))
+    assert "nothing changed" in again and "0 articles parsed" not in again
+    assert (ttl.stat().st_mtime_ns, ttl.read_bytes()) == before
+    # An edited article, a removed output or another format: each makes the build do its work.
+    article = src / FIRST[0]
+    article.write_text(article.read_text(encoding="utf-8") + "\nJapan imposed tariffs on Canada.\n", encoding="utf-8")
+    assert "1 articles parsed" in ok("build", str(src), "-o", str(out))
+    (out / "graph.html").unlink()
+    assert "nothing changed" not in ok("build", str(src), "-o", str(out))
+    assert (out / "graph.html").exists()
+    assert "nothing changed" not in ok("build", str(src), "-o", str(out), "--format", "ttl,nt")
+    assert (out / "graph.nt").exists()
+    manifest = json.loads((out / ".cache" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["formats"] == ["ttl", "nt"] and set(manifest["outputs"]) == {"graph.ttl", "graph.nt", "graph.html"}
+    # --no-cache writes no manifest: the next build cannot take its outputs for its own.
+    ok("build", str(src), "-o", str(out), "--no-cache", "-q")
+    assert not (out / ".cache" / "manifest.json").exists()
+
+
+def test_incremental_add_equals_a_full_build_and_adding_again_changes_nothing(folders, tmp_path):
+    out = tmp_path / "out"
+    ok("build", str(folders / "A"), "-o", str(out), "-q")
+    said = ok("add", str(out), *(str(folders / "B" / name) for name in LATER))
+    assert "2 articles parsed, 3 from the cache" in said
+    full = (folders / "full" / "graph.ttl").read_bytes()
+    assert (out / "graph.ttl").read_bytes() == full
+    assert isomorphic(Graph().parse(out / "graph.ttl"), Graph().parse(folders / "full" / "graph.ttl"))
+    assert "nothing changed" in ok("add", str(out), str(folders / "B" / LATER[0]))
+    assert (out / "graph.ttl").read_bytes() == full
+    # The same inputs given to kg build: nothing to do either.
+    assert "nothing changed" in ok("build", str(folders / "A"), str(folders / "B"), "-o", str(out))
+
+
+def test_incremental_add_of_a_changed_article_replaces_its_facts(folders, tmp_path):
+    out = tmp_path / "out"
+    ok("build", str(folders / "A"), str(folders / "B"), "-o", str(out), "-q")
+    changed = tmp_path / "changed" / "B"
+    shutil.copytree(folders / "B", changed)
+    # The Defence article now tells another story (text of another corpus article).
+    (changed / LATER[0]).write_bytes((CORPUS / "06_us_japan_trade_deal.html").read_bytes())
+    old = Graph().parse(out / "graph.ttl")
+    ok("add", str(out), str(changed / LATER[0]))
+    ok("build", str(folders / "A"), str(changed), "-o", str(tmp_path / "full"), "--no-cache", "-q")
+    assert (out / "graph.ttl").read_bytes() == (tmp_path / "full" / "graph.ttl").read_bytes()
+    new = Graph().parse(out / "graph.ttl")
+    assert not isomorphic(old, new)
+    text = (out / "graph.ttl").read_text(encoding="utf-8")
+    assert text.count(f'ng:sourceFile "{LATER[0]}"') == 1  # one article under that name, the new one
+
+
+def test_incremental_add_needs_an_earlier_build(tmp_path):
+    done = kg("add", str(tmp_path / "nothing"), str(CORPUS / FIRST[0]))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "kg build" in done.stderr and "Traceback" not in done.stderr

@@ -263,9 +263,8 @@ def eval_command(graph: Path, gold_dir: Path, as_json: bool, verbose: bool) -> N
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report, verbose))
 
 
-if __name__ == "__main__":
-    main()
-
-
 main.add_command(build)
 main.add_command(add_articles)
+
+if __name__ == "__main__":
+    main()

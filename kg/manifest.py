@@ -98,11 +98,17 @@ def file_hash(path: Path) -> str:
 
 
 def fingerprint(paths: list[Path]) -> tuple[tuple[str, str], ...]:
-    """(absolute path, sha256) of each file; a file that cannot be read gets an empty hash."""
+    """(absolute path, sha256) of each file, and of its sidecar (``story.meta.json``: it dates
+    the article) when it has one; a file that cannot be read gets an empty hash."""
+    from .dates import sidecar_path
+
     found = []
     for path in paths:
         try:
             digest = file_hash(path)
+            sidecar = sidecar_path(path)
+            if sidecar.is_file():
+                digest += "+" + file_hash(sidecar)
         except OSError:
             digest = ""
         found.append((recorded_name(str(path.absolute())), digest))  # not UTF-8: %XX, as JSON needs

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.manifest import manifest_path
+
 distributed = pytest.importorskip("distributed", reason="Dask is not installed (pip install 'newsgraph[cluster]')")
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +45,10 @@ def test_local_cluster_turtle_is_byte_identical(tmp_path: Path, local_ttl: bytes
     assert done.returncode == 0, done.stderr
     assert (out / "graph.ttl").read_bytes() == local_ttl
     assert "6 articles parsed" in done.stdout
-    again = kg("build", str(CORPUS), "-o", str(out), "--scheduler", "local:2")  # the cache is used on the cluster too
+    unchanged = kg("build", str(CORPUS), "-o", str(out), "--scheduler", "local:2")
+    assert "nothing changed since the last build" in unchanged.stdout
+    manifest_path(out).unlink()  # now the workers read every file, and parse none: the cache has them
+    again = kg("build", str(CORPUS), "-o", str(out), "--scheduler", "local:2")
     assert again.returncode == 0, again.stderr
     assert "0 articles parsed, 6 from the cache" in again.stdout
     assert (out / "graph.ttl").read_bytes() == local_ttl

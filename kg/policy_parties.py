@@ -77,3 +77,25 @@ def membership_direction(policy: str, actor: str, target: str, resolver: Resolve
     if policy == "withdrawal" and resolver.gaz.is_international(actor) and target.startswith("country:"):
         return target, actor
     return actor, target
+
+
+def bloc_pairs(claim: PolicyClaim, bloc: str, ex: ArticleExtraction, resolver: Resolver) -> list[PolicyFact]:
+    """A claim of a bloc with itself (``kg.extract.policies.groups``) is a fact between each pair
+    of its members named: in the sentence when the bloc lists them ("includes A, B and C"), in
+    the article when it is the bloc's own meeting (small blocs only)."""
+    from .extract.policies.groups import group_words
+
+    members = set(resolver.gaz.members_of(bloc))
+    prov = claim.provenance
+    if not members or prov.pattern == "bloc_forum" and len(members) > group_words().max_bloc_members:
+        return []
+    a = ex.article.content_hash
+    in_sentence = prov.pattern != "bloc_forum"
+    named = sorted(
+        {
+            key
+            for m in ex.mentions
+            if (key := resolver.key(a, m)) in members and (not in_sentence or prov.start <= m.start < prov.end)
+        }
+    )
+    return [PolicyFact(x, claim.policy, y, prov) for i, x in enumerate(named) for y in named[i + 1 :]]

@@ -11,6 +11,7 @@ from ..data import matcher, shared_words
 from ..mentions import MentionIndex
 from ..syntax import governing_verb, negated, np_mentions, provenance, subject
 from .arguments import arguments
+from .groups import group_claims
 from .lexicon import PolicyLexicon, phrase_patterns, policy_lexicon, spending_patterns
 
 
@@ -39,6 +40,7 @@ def extract_policies(doc: Doc, article: Article, index: MentionIndex) -> list[Po
                 if actor.start < sent.start_char:  # "he", "the president": resolved
                     pattern, confidence = pattern + reference["suffix"], reference["confidence"]
                 claims.append(PolicyClaim(actor, key, target, provenance(article, sent, pattern, confidence)))
+        claims += group_claims(sent, article, index, lex, claims)
         claims += _spending_demands(sent, article, index, lex)
     return claims
 

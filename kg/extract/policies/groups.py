@@ -1,0 +1,111 @@
+"""Policy claims about groups of states: a bloc's own meeting ("the AES ministerial meeting"),
+an alliance listing its members ("the X Alliance includes A, B and C") and the mediators of a
+meeting ("A and B met under the mediation of C and D").
+
+The first two are claims of a bloc with itself; resolution (``kg.policy_parties.bloc_pairs``)
+reads them as facts between the bloc's members that the article (or the sentence) names.
+Word lists are in ``groups.json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Span, Token
+
+from ...models import Article, EntityType, Mention, PolicyClaim
+from ..data import load_json, lower_set
+from ..mentions import MentionIndex
+from ..syntax import governing_verb, negated, np_mentions, provenance, subject
+from .lexicon import PACKAGE, PolicyLexicon
+
+
+@dataclass(frozen=True)
+class GroupWords:
+    membership_verbs: frozenset[str]
+    mediation_words: frozenset[str]
+    mediator_preps: frozenset[str]
+    engagement_key: str
+    alliance_key: str
+    max_bloc_members: int
+
+
+@lru_cache(maxsize=1)
+def group_words() -> GroupWords:
+    data = load_json(PACKAGE, "groups.json")
+    return GroupWords(
+        membership_verbs=lower_set(data["membership_verbs"]),
+        mediation_words=lower_set(data["mediation_words"]),
+        mediator_preps=lower_set(data["mediator_prepositions"]),
+        engagement_key=data["engagement_key"],
+        alliance_key=data["alliance_key"],
+        max_bloc_members=int(data["max_bloc_members"]),
+    )
+
+
+def group_claims(
+    sent: Span, article: Article, index: MentionIndex, lex: PolicyLexicon, found: list[PolicyClaim]
+) -> list[PolicyClaim]:
+    """Bloc meetings, alliances listing their members, and mediators of the meetings in ``found``
+    (the claims already read off this sentence)."""
+    words = group_words()
+    conf = lex.patterns.confidence
+    out: list[PolicyClaim] = []
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if negated(tok, governing_verb(tok), lex.negation):
+            continue
+        if tok.pos_ == "NOUN" and lemma in lex.forum_nouns:
+            for bloc in _blocs((c for c in tok.children if c.dep_ in lex.modifier_deps), index):
+                prov = provenance(article, sent, "bloc_forum", conf("bloc_forum"))
+                out.append(PolicyClaim(bloc, words.engagement_key, bloc, prov))
+        elif tok.pos_ == "VERB" and lemma in words.membership_verbs:
+            listed = [m for c in tok.children if c.dep_ == "dobj" for m in np_mentions(c, index, core=True)]
+            if len([m for m in listed if m.type == EntityType.COUNTRY]) < 2:
+                continue
+            for bloc in subject(tok, index):
+                if bloc.type == EntityType.ORGANIZATION and _alliance_name(bloc.name, lex, words):
+                    prov = provenance(article, sent, "bloc_members", conf("bloc_members"))
+                    out.append(PolicyClaim(bloc, words.alliance_key, bloc, prov))
+        elif lemma in words.mediation_words:
+            out += _mediators(tok, sent, article, index, lex, found)
+    return out
+
+
+def _blocs(modifiers, index: MentionIndex) -> list[Mention]:
+    """Organisations named before a meeting noun ("the AES ministerial meeting")."""
+    return [m for t in modifiers for m in np_mentions(t, index, core=True) if m.type == EntityType.ORGANIZATION]
+
+
+def _alliance_name(name: str, lex: PolicyLexicon, words: GroupWords) -> bool:
+    """The bloc's own name is an alliance ("Alliance of Sahel States", "... Defence Pact")."""
+    return any(lex.triggers.get(w.lower()) == words.alliance_key for w in name.split())
+
+
+def _mediators(
+    tok: Token, sent: Span, article: Article, index: MentionIndex, lex: PolicyLexicon, found: list[PolicyClaim]
+) -> list[PolicyClaim]:
+    words = group_words()
+    if tok.pos_ == "VERB":
+        mediators = subject(tok, index)
+    else:
+        mediators = [
+            m
+            for p in tok.children
+            if p.dep_ in ("prep", "agent") and p.lower_ in words.mediator_preps
+            for o in p.children
+            if o.dep_ == "pobj"
+            for m in np_mentions(o, index)
+        ]
+    parties = []
+    for claim in found:
+        if claim.policy == words.engagement_key and claim.provenance.start == sent.start_char:
+            parties += [m for m in (claim.actor, claim.target) if m not in parties]
+    out = []
+    for mediator in mediators:
+        for party in parties:
+            if party.name != mediator.name and party not in mediators:
+                prov = provenance(article, sent, "mediator", lex.patterns.confidence("mediator"))
+                out.append(PolicyClaim(mediator, words.engagement_key, party, prov))
+    return out

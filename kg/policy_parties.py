@@ -3,11 +3,11 @@ body stands for), blocs acting for their members, and the direction of leaving a
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .models import ArticleExtraction, PolicyClaim, PolicyFact
+from .models import ArticleExtraction, EntityType, PolicyClaim, PolicyFact
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -99,3 +99,18 @@ def bloc_pairs(claim: PolicyClaim, bloc: str, ex: ArticleExtraction, resolver: R
         }
     )
     return [PolicyFact(x, claim.policy, y, prov) for i, x in enumerate(named) for y in named[i + 1 :]]
+
+
+def focus_pair(claim: PolicyClaim, party: str, ex: ArticleExtraction, resolver: Resolver) -> list[PolicyFact]:
+    """An engagement naming one party only (pattern ``focus_party``) is with the country the article
+    names most often, when that country is named clearly more often than any other."""
+    a = ex.article.content_hash
+    counts = Counter(
+        resolver.key(a, m) for m in ex.mentions if m.type == EntityType.COUNTRY and m.via != "demonym"
+    ).most_common(2)
+    if not counts or counts[0][1] < 2 or len(counts) > 1 and counts[1][1] == counts[0][1]:
+        return []
+    focus = counts[0][0]
+    if focus == party or focus in resolver.gaz.members_of(party):
+        return []  # "the ECOWAS summit" in an article about one of its members
+    return [PolicyFact(focus, claim.policy, party, claim.provenance)]

@@ -29,6 +29,8 @@ class GroupWords:
     engagement_key: str
     alliance_key: str
     max_bloc_members: int
+    focus_keys: frozenset[str]
+    party_preps: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -41,6 +43,8 @@ def group_words() -> GroupWords:
         engagement_key=data["engagement_key"],
         alliance_key=data["alliance_key"],
         max_bloc_members=int(data["max_bloc_members"]),
+        focus_keys=frozenset(data["focus_keys"]),
+        party_preps=lower_set(data["party_prepositions"]),
     )
 
 
@@ -109,3 +113,27 @@ def _mediators(
                 prov = provenance(article, sent, "mediator", lex.patterns.confidence("mediator"))
                 out.append(PolicyClaim(mediator, words.engagement_key, party, prov))
     return out
+
+
+def lone_party(trigger: Token, verb: Token | None, index: MentionIndex, lex: PolicyLexicon) -> list[Mention]:
+    """The one party a trigger of ``focus_keys`` names when it names only one ("talks last week
+    with the Ukrainian president", "a visit to Beijing"): the other side is left to resolution,
+    which takes the country the article is about."""
+    words = group_words()
+    key = lex.trigger_key(trigger)
+    if key not in words.focus_keys:
+        return []
+    venues = frozenset(lex.venue_preps.get(key, ())) | lex.non_party_preps
+    found: list[Mention] = []
+    for child in trigger.children:
+        if child.dep_ in lex.modifier_deps:
+            # "the ECOWAS summit" is a forum; "the Zelensky meeting" may be anyone's meeting with him
+            found += [m for m in np_mentions(child, index, core=True) if m.type == EntityType.COUNTRY]
+        elif child.dep_ in ("dobj", "dative", "poss"):
+            found += np_mentions(child, index, core=True)
+        elif child.dep_ == "prep" and child.lower_ in words.party_preps and child.lower_ not in venues:
+            found += [m for o in child.children if o.dep_ == "pobj" for m in np_mentions(o, index, core=True)]
+    if trigger.pos_ == "VERB":
+        found += subject(trigger, index)
+    names = {m.name for m in found}
+    return found[:1] if len(names) == 1 else []

@@ -30,6 +30,9 @@ class GroupWords:
     alliance_key: str
     max_bloc_members: int
     focus_keys: frozenset[str]
+    pair_nouns: frozenset[str]
+    pair_determiners: frozenset[str]
+    company_words: frozenset[str]
     party_preps: frozenset[str]
 
 
@@ -44,6 +47,9 @@ def group_words() -> GroupWords:
         alliance_key=data["alliance_key"],
         max_bloc_members=int(data["max_bloc_members"]),
         focus_keys=frozenset(data["focus_keys"]),
+        pair_nouns=lower_set(data["pair_nouns"]),
+        pair_determiners=lower_set(data["pair_determiners"]),
+        company_words=lower_set(data["company_words"]),
         party_preps=lower_set(data["party_prepositions"]),
     )
 
@@ -74,6 +80,11 @@ def group_claims(
                     out.append(PolicyClaim(bloc, words.alliance_key, bloc, prov))
         elif lemma in words.mediation_words:
             out += _mediators(tok, sent, article, index, lex, found)
+        elif lemma in words.company_words and tok.dep_ == "pobj" and tok.head.lower_ == "in":
+            together = [m for p in tok.children if p.lower_ == "of" for o in p.children for m in np_mentions(o, index)]
+            prov = provenance(article, sent, "presence", conf("presence"))
+            pairs = [(x, y) for i, x in enumerate(together) for y in together[i + 1 :] if x.name != y.name]
+            out += [PolicyClaim(x, words.engagement_key, y, prov) for x, y in pairs]
     return out
 
 
@@ -137,3 +148,27 @@ def lone_party(trigger: Token, verb: Token | None, index: MentionIndex, lex: Pol
         found += subject(trigger, index)
     names = {m.name for m in found}
     return found[:1] if len(names) == 1 else []
+
+
+def pair_antecedent(tok: Token, index: MentionIndex, sentences: int = 2) -> list[Mention]:
+    """ "both officials", "the two sides" with no name of their own: the last two countries (else
+    people) named before them, in their sentence or the two before."""
+    words = group_words()
+    if tok.lemma_.lower() not in words.pair_nouns or not any(c.lower_ in words.pair_determiners for c in tok.children):
+        return []
+    if np_mentions(tok, index, core=True):
+        return []
+    doc, sent = tok.doc, tok.sent
+    start = sent.start
+    for _ in range(sentences):
+        start = doc[start - 1].sent.start if start > 0 else start
+    named: dict[int, Mention] = {}
+    for j in range(tok.i - 1, start - 1, -1):  # nearest first
+        hit = index.at(j)
+        if hit:
+            named[hit[0]] = hit[2]
+    for kind in (EntityType.COUNTRY, EntityType.PERSON):
+        distinct = list({m.name: m for m in named.values() if m.type == kind}.values())
+        if len(distinct) >= 2:
+            return distinct[:2]
+    return []

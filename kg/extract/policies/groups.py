@@ -129,25 +129,33 @@ def _mediators(
 def lone_party(trigger: Token, verb: Token | None, index: MentionIndex, lex: PolicyLexicon) -> list[Mention]:
     """The one party a trigger of ``focus_keys`` names when it names only one ("talks last week
     with the Ukrainian president", "a visit to Beijing"): the other side is left to resolution,
-    which takes the country the article is about."""
+    which takes the country the article is about. A person named with their country is that country."""
     words = group_words()
     key = lex.trigger_key(trigger)
     if key not in words.focus_keys:
         return []
     venues = frozenset(lex.venue_preps.get(key, ())) | lex.non_party_preps
-    found: list[Mention] = []
-    for child in trigger.children:
+    groups: list[list[Mention]] = []
+    phrases = list(trigger.children)
+    if trigger.pos_ == "NOUN" and verb is not None and trigger.head == verb:  # "held talks ... with P"
+        phrases += [c for c in verb.children if c.dep_ == "prep"]
+    for child in phrases:
         if child.dep_ in lex.modifier_deps:
             # "the ECOWAS summit" is a forum; "the Zelensky meeting" may be anyone's meeting with him
-            found += [m for m in np_mentions(child, index, core=True) if m.type == EntityType.COUNTRY]
+            groups.append([m for m in np_mentions(child, index, core=True) if m.type == EntityType.COUNTRY])
         elif child.dep_ in ("dobj", "dative", "poss"):
-            found += np_mentions(child, index, core=True)
+            groups.append(np_mentions(child, index, core=True))
         elif child.dep_ == "prep" and child.lower_ in words.party_preps and child.lower_ not in venues:
-            found += [m for o in child.children if o.dep_ == "pobj" for m in np_mentions(o, index, core=True)]
+            groups += [np_mentions(o, index, core=True) for o in child.children if o.dep_ == "pobj"]
     if trigger.pos_ == "VERB":
-        found += subject(trigger, index)
-    names = {m.name for m in found}
-    return found[:1] if len(names) == 1 else []
+        groups.append(subject(trigger, index))
+    groups = [g for g in groups if g]
+    if len(groups) != 1:
+        return []
+    countries = {m.name: m for m in groups[0] if m.type == EntityType.COUNTRY}
+    if len(countries) > 1 or not countries and len({m.name for m in groups[0]}) > 1:
+        return []
+    return list(countries.values())[:1] or groups[0][:1]
 
 
 def pair_antecedent(tok: Token, index: MentionIndex, sentences: int = 2) -> list[Mention]:

@@ -145,7 +145,10 @@ def test_policy_large_bloc_summit_is_no_meeting_of_every_member(analyse):
 
 
 def test_policy_both_officials_are_the_two_countries_named_before(analyse):
-    text = "Kenyan Minister Ann Mwangi praised the deal. Ghana's Minister Kofi Mensah agreed. Lula later met both officials in Brasilia."
+    text = (
+        "Kenyan Minister Ann Mwangi praised the deal. Ghana's Minister Kofi Mensah agreed. "
+        "Lula later met both officials in Brasilia."
+    )
     found = policies(analyse(text))
     assert {t for a, p, t in found if a == "Lula" and p == "diplomatic_engagement"} == {"Kenyan", "Ghana"}
 

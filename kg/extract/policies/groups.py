@@ -139,15 +139,20 @@ def lone_party(trigger: Token, verb: Token | None, index: MentionIndex, lex: Pol
     phrases = list(trigger.children)
     if trigger.pos_ == "NOUN" and verb is not None and trigger.head == verb:  # "held talks ... with P"
         phrases += [c for c in verb.children if c.dep_ == "prep"]
+
+    def named(head: Token) -> list[Mention]:
+        # the phrase is a name ("with Bolivian President P"), not "the American figure" or "NATO leaders"
+        return np_mentions(head, index, core=True) if index.at(head.i) or head.pos_ == "PRON" else []
+
     for child in phrases:
         if child.dep_ in lex.modifier_deps:
             # "the ECOWAS summit" is a forum; "the Zelensky meeting" may be anyone's meeting with him
             groups.append([m for m in np_mentions(child, index, core=True) if m.type == EntityType.COUNTRY])
         elif child.dep_ in ("dobj", "dative", "poss"):
-            groups.append(np_mentions(child, index, core=True))
+            groups.append(named(child))
         elif child.dep_ == "prep" and child.lower_ in words.party_preps and child.lower_ not in venues:
-            groups += [np_mentions(o, index, core=True) for o in child.children if o.dep_ == "pobj"]
-    if trigger.pos_ == "VERB":
+            groups += [named(o) for o in child.children if o.dep_ == "pobj"]
+    if trigger.pos_ == "VERB" and all(index.at(c.i) or c.pos_ == "PRON" for c in trigger.children if c.dep_ == "nsubj"):
         groups.append(subject(trigger, index))
     groups = [g for g in groups if g]
     if len(groups) != 1:

@@ -3,11 +3,11 @@ body stands for), blocs acting for their members, and the direction of leaving a
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .models import ArticleExtraction, PolicyClaim, PolicyFact
+from .models import ArticleExtraction, EntityType, PolicyClaim, PolicyFact
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -77,3 +77,40 @@ def membership_direction(policy: str, actor: str, target: str, resolver: Resolve
     if policy == "withdrawal" and resolver.gaz.is_international(actor) and target.startswith("country:"):
         return target, actor
     return actor, target
+
+
+def bloc_pairs(claim: PolicyClaim, bloc: str, ex: ArticleExtraction, resolver: Resolver) -> list[PolicyFact]:
+    """A claim of a bloc with itself (``kg.extract.policies.groups``) is a fact between each pair
+    of its members named: in the sentence when the bloc lists them ("includes A, B and C"), in
+    the article when it is the bloc's own meeting (small blocs only)."""
+    from .extract.policies.groups import group_words
+
+    members = set(resolver.gaz.members_of(bloc))
+    prov = claim.provenance
+    if not members or prov.pattern == "bloc_forum" and len(members) > group_words().max_bloc_members:
+        return []
+    a = ex.article.content_hash
+    in_sentence = prov.pattern != "bloc_forum"
+    named = sorted(
+        {
+            key
+            for m in ex.mentions
+            if (key := resolver.key(a, m)) in members and (not in_sentence or prov.start <= m.start < prov.end)
+        }
+    )
+    return [PolicyFact(x, claim.policy, y, prov) for i, x in enumerate(named) for y in named[i + 1 :]]
+
+
+def focus_pair(claim: PolicyClaim, party: str, ex: ArticleExtraction, resolver: Resolver) -> list[PolicyFact]:
+    """An engagement naming one party only (pattern ``focus_party``) is with the country the article
+    names most often, when that country is named clearly more often than any other."""
+    a = ex.article.content_hash
+    counts = Counter(
+        resolver.key(a, m) for m in ex.mentions if m.type == EntityType.COUNTRY and m.via != "demonym"
+    ).most_common(2)
+    if not counts or counts[0][1] < 2 or len(counts) > 1 and counts[1][1] == counts[0][1]:
+        return []
+    focus = counts[0][0]
+    if focus == party or focus in resolver.gaz.members_of(party):
+        return []  # "the ECOWAS summit" in an article about one of its members
+    return [PolicyFact(focus, claim.policy, party, claim.provenance)]

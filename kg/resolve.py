@@ -31,7 +31,7 @@ from .models import (
     RoleFact,
     Status,
 )
-from .policy_parties import fellow_members, members_named, membership_direction, policy_party
+from .policy_parties import bloc_pairs, fellow_members, focus_pair, members_named, membership_direction, policy_party
 
 
 def _fold(text: str) -> str:
@@ -281,7 +281,11 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
             actor_key, target_key = resolver.key(a, claim.actor), resolver.key(a, claim.target)
             actor = policy_party(actor_key, resolver, guessed)
             target = policy_party(target_key, resolver, guessed)
-            if actor and target and actor != target:
+            if actor and claim.provenance.pattern == "focus_party":  # "talks with P": and the article's country
+                policies += focus_pair(claim, actor, ex, resolver)
+            elif actor and actor_key == target_key:  # "the AES meeting": its members meet
+                policies += bloc_pairs(claim, actor, ex, resolver)
+            elif actor and target and actor != target:
                 actor, target = membership_direction(claim.policy, actor, target, resolver)
                 prov = claim.provenance
                 if any(k.startswith("person:") and k not in states for k in (actor_key, target_key)):

@@ -109,3 +109,61 @@ def test_policy_place_after_in_counts_only_without_another_target(analyse):
 def test_policy_suspending_a_view_is_no_withdrawal(analyse):
     assert not policies(analyse("Trump was persuaded to suspend his view of Japan."))
     assert ("India", "withdrawal", "Bhutan") in policies(analyse("India suspended all trade with Bhutan."))
+
+
+def test_policy_mediators_engage_each_party_of_the_meeting(analyse):
+    found = policies(analyse("Chilean and Peruvian envoys met in Quito under the mediation of Uruguay and Norway."))
+    assert ("Uruguay", "diplomatic_engagement", "Chilean") in found
+    assert ("Norway", "diplomatic_engagement", "Peruvian") in found
+
+
+def test_policy_alliance_listing_its_members_allies_them(analyse):
+    kb = resolve(
+        [
+            analyse(
+                "The Alliance of Sahel States was founded to pool defence, and includes Mali, Niger and Burkina Faso."
+            )
+        ]
+    )
+    allied = {frozenset((p.actor, p.target)) for p in kb.policies if p.policy == "alliance"}
+    assert frozenset(("country:Mali", "country:Niger")) in allied
+    assert not any("Alliance" in p.actor or "Alliance" in p.target for p in kb.policies)
+
+
+def test_policy_small_bloc_meeting_is_its_named_members_meeting(analyse):
+    kb = resolve(
+        [analyse("Mali and Niger reject the new tariffs. Ministers spoke after the AES ministerial meeting in Bamako.")]
+    )
+    assert ("country:Mali", "diplomatic_engagement", "country:Niger") in facts(kb)
+
+
+def test_policy_large_bloc_summit_is_no_meeting_of_every_member(analyse):
+    kb = resolve(
+        [analyse("France and Spain reject the plan. Leaders spoke after the European Union summit in Brussels.")]
+    )
+    assert not any(p.policy == "diplomatic_engagement" for p in kb.policies)
+
+
+def test_policy_both_officials_are_the_two_countries_named_before(analyse):
+    text = (
+        "Kenyan Minister Ann Mwangi praised the deal. Ghana's Minister Kofi Mensah agreed. "
+        "Lula later met both officials in Brasilia."
+    )
+    found = policies(analyse(text))
+    assert {t for a, p, t in found if a == "Lula" and p == "diplomatic_engagement"} == {"Kenyan", "Ghana"}
+
+
+def test_policy_engagement_with_one_party_is_with_the_articles_country(analyse):
+    text = (
+        "Chile will raise copper output, Chile's government said. Chile expects growth. "
+        "Officials held talks last week with Bolivian President Luis Arce."
+    )
+    kb = resolve([analyse(text)])
+    engaged = {frozenset((p.actor, p.target)) for p in kb.policies if p.policy == "diplomatic_engagement"}
+    assert frozenset(("country:Chile", "country:Bolivia")) in engaged
+    assert all(p.provenance.confidence < 0.5 for p in kb.policies if p.provenance.pattern == "focus_party")
+
+
+def test_policy_to_infinitive_on_an_object_acts_for_the_subject(analyse):
+    found = policies(analyse("Hungary signed a contract to buy natural gas from Qatar."))
+    assert ("Hungary", "trade", "Qatar") in found

@@ -149,12 +149,16 @@ def subject(verb: Token, index: MentionIndex, passive_head: bool = False) -> lis
                 return np_mentions(verb.head, index, core=True) or state_antecedent(verb.head, index)
             return found
     if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":  # "its threat to invade": the noun's owner
-        return [
+        owners = [
             m
             for c in verb.head.children
             if c.dep_ == "poss"
             for m in np_mentions(c, index) or state_antecedent(c, index)
         ]
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        if not owners and infinitive and verb.head.dep_ == "dobj":
+            return subject(verb.head.head, index)  # "X signed a contract to buy gas": X buys
+        return owners
     if verb.dep_ in words.subject_chain_deps and verb.head != verb:
         head = verb.head
         if head.pos_ == "ADP":  # "after announcing tariffs": the clause's subject acts

@@ -8,6 +8,7 @@ from ...models import EntityType, Mention
 from ..data import shared_words
 from ..mentions import MentionIndex
 from ..syntax import np_mentions, object_person, state_antecedent, subject, subject_passive
+from .groups import pair_antecedent
 from .lexicon import PolicyLexicon
 
 
@@ -43,6 +44,7 @@ def arguments(
             found
             or state_antecedent(tok, index)
             or object_person(tok, index)
+            or pair_antecedent(tok, index)
             or [m for c in tok.children if c.dep_ == "poss" for m in state_antecedent(c, index)]
         )
 

@@ -11,6 +11,7 @@ from ..data import matcher, shared_words
 from ..mentions import MentionIndex
 from ..syntax import governing_verb, negated, np_mentions, provenance, subject
 from .arguments import arguments
+from .groups import group_claims, lone_party
 from .lexicon import PolicyLexicon, phrase_patterns, policy_lexicon, spending_patterns
 
 
@@ -30,7 +31,11 @@ def extract_policies(doc: Doc, article: Article, index: MentionIndex) -> list[Po
             verb = governing_verb(trigger)
             if negated(trigger, verb, lex.negation):
                 continue
-            for actor, target, pattern, confidence in arguments(trigger, verb, key, index, lex):
+            pairs = arguments(trigger, verb, key, index, lex)
+            for party in [] if pairs else lone_party(trigger, verb, index, lex):
+                prov = provenance(article, sent, "focus_party", lex.patterns.confidence("focus_party"))
+                claims.append(PolicyClaim(party, key, party, prov))  # the other side: the article's country
+            for actor, target, pattern, confidence in pairs:
                 actor, target = _own_state(actor, index), _own_state(target, index)
                 if actor.name == target.name:
                     continue
@@ -39,6 +44,7 @@ def extract_policies(doc: Doc, article: Article, index: MentionIndex) -> list[Po
                 if actor.start < sent.start_char:  # "he", "the president": resolved
                     pattern, confidence = pattern + reference["suffix"], reference["confidence"]
                 claims.append(PolicyClaim(actor, key, target, provenance(article, sent, pattern, confidence)))
+        claims += group_claims(sent, article, index, lex, claims)
         claims += _spending_demands(sent, article, index, lex)
     return claims
 

@@ -63,7 +63,7 @@ def _run_before(doc: Doc, i: int) -> Span | None:
 
 
 def _run_after(doc: Doc, i: int) -> Span | None:
-    """ 'newspaper, The X,' or 'the company "X"': a name set off by a comma or quotes."""
+    """'newspaper, The X,' or 'the company "X"': a name set off by a comma or quotes."""
     j = i + 1
     if j >= len(doc) or (doc[j].text != "," and doc[j].text not in OPEN_QUOTES):
         return None
@@ -94,12 +94,16 @@ def _org_spans(doc: Doc) -> list[Span]:
     return [s for s in out if s is not None]
 
 
+def _joining_hyphen(doc: Doc, j: int, start: int) -> bool:
+    return doc[j].text == "-" and j > start and not doc[j - 1].whitespace_
+
+
 def _name_runs(doc: Doc, i: int) -> tuple[list[Span], int]:
     """Names from token i on, joined by "and" or commas: each two to four capitalised words."""
     names: list[Span] = []
     while i < len(doc):
         end = i
-        while end < len(doc) and (_capital(doc[end]) or doc[end].text == "-" and end > i and not doc[end - 1].whitespace_):
+        while end < len(doc) and (_capital(doc[end]) or _joining_hyphen(doc, end, i)):
             end += 1
         if not 2 <= len([t for t in doc[i:end] if t.is_alpha]) <= 4 or not _free(doc[i:end]):
             return names, i
@@ -139,9 +143,9 @@ def _between_commas(doc: Doc) -> list[Span]:
             continue
         names, _ = _name_runs(doc, tok.i)
         end = names[0].end if names else tok.i
-        if names and end < len(doc) and doc[end].text == ",":
-            if not any(t.ent_type_ in {"ORG", "PERSON"} for t in names[0]):
-                out.append(names[0])
+        closed = names and end < len(doc) and doc[end].text == ","
+        if closed and not any(t.ent_type_ in {"ORG", "PERSON"} for t in names[0]):
+            out.append(names[0])
     return out
 
 

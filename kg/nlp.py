@@ -17,8 +17,8 @@ from spacy.util import filter_spans
 
 from .errors import ModelError
 from .gazetteer import Gazetteer, load_gazetteer
-from .namecues import find_cued_names  # noqa: F401 (registers the "name_cues" component)
 from .modelchoice import MODEL_PREFERENCE, available_models, default_model  # noqa: F401 (re-exported)
+from .namecues import find_cued_names  # noqa: F401 (registers the "name_cues" component)
 
 GAZETTEER_KEY = "gazetteer"
 # NER labels that may legitimately contain a gazetteer name ("Japan Foresight", "U.S. Forces Japan").

@@ -122,8 +122,11 @@ class Resolver:
 
     def _oriented(self, same: dict[frozenset[str], frozenset[str]]) -> dict[frozenset[str], frozenset[str]]:
         """A variant pair keeps the spelling the gazetteer knows."""
-        known = lambda toks: self.gaz.lookup(self._full_people[toks], EntityType.PERSON) is not None  # noqa: E731
-        return {(b if known(a) and not known(b) else a): (a if known(a) and not known(b) else b) for a, b in same.items()}
+        out = {}
+        for a, b in same.items():
+            swap = self._known_person(self._full_people[a]) and not self._known_person(self._full_people[b])
+            out[b if swap else a] = a if swap else b
+        return out
 
     def _person_key(self, mention: Mention, article_people: list[frozenset[str]]) -> str:
         toks = _tokens(mention.name)

@@ -207,3 +207,16 @@ def test_extract_policy_host_with_demonym_objects(analyse):
         analyse("Japan's foreign minister Takeshi Iwaya hosted his Chinese and South Korean counterparts in Tokyo.")
     )
     assert {t for _a, p, t in found if p == "diplomatic_engagement"} >= {"Chinese", "South Korean"}
+
+
+def test_extract_organisation_named_by_a_descriptor_noun(analyse):
+    """ "the X company", "newspaper, X," and 'the company "X"' name organisations the NER missed."""
+    ex = analyse(
+        "A statement from the Qatari Marwa company said the plan was approved. "
+        "This was reported by the Kenyan newspaper, The Lantern, citing officials. "
+        "A deal will be signed by the Saudi company “Dar Al-Nakheel” next week. "
+        "The Russian energy company said nothing."
+    )
+    orgs = {m.name for m in ex.mentions if m.type.value == "organization"}
+    assert {"Qatari Marwa", "Lantern", "Dar Al-Nakheel"} <= orgs
+    assert not any("Russian" in o or "energy" in o for o in orgs)

@@ -67,3 +67,21 @@ def test_resolve_hyphenated_surname_joins_full_name(analyse):
 def test_resolve_initials_join_full_name(analyse):
     kb = resolve([analyse("Analyst Rahul Menon spoke first. Later R. Menon said trade talks would resume.")])
     assert keys_of(kb, "person") == {"person:Rahul Menon"}
+
+
+def test_resolve_spelling_variants_of_a_name_are_one_person(analyse):
+    """One vowel more in one word ("Khalida"/"Khalda"), or a given name written before a longer
+    name ("Peter Tan Wei-ming" and "Tan Wei-ming"), is the same person across articles."""
+    kb = resolve(
+        [
+            analyse("Interior Minister Rashid Khalida Baig spoke. Baig said more."),
+            analyse("Interior Minister Rashid Khalda Baig warned again.", "b.txt"),
+            analyse("Governor Peter Tan Wei-ming opened the port.", "c.txt"),
+            analyse("Governor Tan Wei-ming closed the port.", "d.txt"),
+            analyse("Senator Samir Haddad and Senator Samer Haddad disagreed.", "e.txt"),
+        ]
+    )
+    people = keys_of(kb, "person")
+    assert len([k for k in people if "Baig" in k]) == 1
+    assert len([k for k in people if "Wei" in k]) == 1
+    assert len([k for k in people if "Haddad" in k]) == 2  # another vowel is another name

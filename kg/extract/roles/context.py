@@ -203,3 +203,27 @@ def countries_after(doc: Doc, j: int, sent: Span, index: MentionIndex) -> list[M
         else:
             j += 1
     return found
+
+
+def respective_holders(doc: Doc, head: int, end: int, sent: Span, index: MentionIndex) -> list[tuple[Mention, Mention]]:
+    """ "the Presidents of A and B - P1 and P2": a plural title's holders, listed after a dash
+    or colon in the order of its countries, each paired with the country in the same place."""
+    if doc[head].tag_ not in {"NNS", "NNPS"}:
+        return []
+    countries, j = [], end
+    while j < sent.end and (doc[j].lower_ in {"of", "the", "and", ","} or index.at(j)):
+        hit = index.at(j)
+        if hit and hit[2].type != EntityType.COUNTRY:
+            return []
+        if hit:
+            countries.append(hit[2])
+        j = hit[1] if hit else j + 1
+    if len(countries) < 2 or j >= sent.end or doc[j].text not in {"\u2013", "\u2014", ":", "-"}:
+        return []
+    people, j = [], j + 1
+    while j < sent.end and (hit := index.at(j)) is not None and hit[2].type == EntityType.PERSON:
+        people.append(hit[2])
+        j = hit[1]
+        while j < sent.end and doc[j].text in {",", "and"}:
+            j += 1
+    return list(zip(people, countries, strict=True)) if len(people) == len(countries) else []

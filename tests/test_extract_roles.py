@@ -182,3 +182,22 @@ def test_extract_roles_plural_title_shared_over_its_holders_in_order(analyse):
 def test_extract_roles_name_in_commas_after_a_title_is_a_person(analyse):
     ex = analyse("The rapporteur for trade, EPP member, Ilze Kalnina, said the duties would rise.")
     assert any(m.name == "Ilze Kalnina" and m.type.value == "person" for m in ex.mentions)
+
+
+def test_extract_roles_definite_title_opening_a_sentence_is_the_person_before(analyse):
+    ex = analyse(
+        "Among the absent leaders was Tomas Varela. The president of Uruguay was not present at the summit.\n"
+        "Sir Alan Brooke said the talks had failed. The Prime Minister said the deal would hold."
+    )
+    found = roles(ex)
+    assert ("Tomas Varela", "president", "Uruguay", Status.CURRENT) in found
+    assert any(p == "Alan Brooke" and r == "prime minister" for p, r, _o, _s in found)
+
+
+def test_extract_roles_definite_title_seen_before_or_named_by_a_copula_is_not_the_protagonist(analyse):
+    ex = analyse(
+        "Grace Wanjiru said the visit went well. Crown Prince Faisal Rahman arrived on Monday. "
+        "The Crown Prince said trade would grow. The envoy from the Kenyan side will be Peter Otieno."
+    )
+    found = roles(ex)
+    assert not any(p == "Grace Wanjiru" for p, _r, _o, _s in found)

@@ -13,6 +13,7 @@ from ..syntax import provenance
 from .context import (
     counterpart_claims,
     countries_after,
+    definite_title_holder,
     is_party,
     leading_group_state,
     person_of_body,
@@ -178,6 +179,8 @@ def _claims_for_role(
         found = _person_before(doc, pre.start, sent, index, lex)
         if found:
             person, pattern = found
+    if person is None and (person := definite_title_holder(doc, role.head, sent, index, bool(org_after), text, lex)):
+        pattern = "definite_title"
     if person is None:
         return []
     if pattern == "relative_clause":

@@ -1,9 +1,10 @@
 """Names the NER misses, found by the words around them (``data/name_cues.json``).
 
-Three cues, each general: a common noun that calls the capitalised run beside it an
+The cues are general: a common noun that calls the capitalised run beside it an
 organisation ("the X company", "newspaper, X,", 'the company "X"'); the holders of a plural
 title listed after a dash or colon ("the Presidents of A and B - P1 and P2"); and a name set
-off by commas right after a title ("EPP member, P, said").
+off by commas right after a title ("EPP member, P, said"); a name before an age ("P, 45,"); an
+organisation the NER cut short ("the People's National Congress").
 """
 
 from __future__ import annotations
@@ -149,9 +150,48 @@ def _between_commas(doc: Doc) -> list[Span]:
     return out
 
 
+def _org_heads_extended(doc: Doc) -> list[Span]:
+    """ "the People's National Congress" when the NER kept only "Congress": an organisation
+    grows left over capitalised words and a possessive "'s" of its own noun phrase, back to "the";
+    so does a one-word gazetteer alias, which the longer name shows to be another body."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or ent.ent_id_ and len(ent) > 1 or ent.start == 0:
+            continue  # a one-word gazetteer alias ("Congress") may be the end of another body's name
+        start = ent.start
+        while start > 0 and (
+            _capital(doc[start - 1])
+            and doc[start - 1].pos_ == "PROPN"
+            and not doc[start - 1].ent_type_
+            or doc[start - 1].lower_ in {"'s", "\u2019s"}
+            and start - 1 > ent.sent.start
+            and _capital(doc[start - 2])
+        ):
+            start -= 1
+        grows = start < ent.start and doc[start].head.i in range(start, ent.end) or doc[start].head.i >= ent.start
+        if start < ent.start and grows and doc[start - 1].lower_ == "the" and not doc[start].is_sent_start:
+            out.append(Span(doc, start, ent.end, label="ORG"))
+    return out
+
+
+def _aged(doc: Doc) -> list[Span]:
+    """ "Muizzu, 45, leads ...": a name followed by an age between commas is a person."""
+    out = []
+    for tok in doc[2:-1]:
+        age = tok.text.isdigit() and len(tok.text) == 2 and doc[tok.i - 1].text == "," and doc[tok.i + 1].text == ","
+        start = end = tok.i - 1
+        while age and start > 0 and _capital(doc[start - 1]) and doc[start - 1].pos_ == "PROPN" and end - start < 4:
+            start -= 1
+        if age and start < end and not any(t.ent_type_ in KEEP_LABELS - {"DATE"} or t.ent_id_ for t in doc[start:end]):
+            out.append(Span(doc, start, end, label="PERSON"))
+    return out
+
+
 @Language.component("name_cues")
 def find_cued_names(doc: Doc) -> Doc:
-    found = filter_spans(_org_spans(doc) + _list_spans(doc) + _between_commas(doc))
+    found = filter_spans(
+        _org_spans(doc) + _list_spans(doc) + _between_commas(doc) + _org_heads_extended(doc) + _aged(doc)
+    )
     if found:
         keep = [e for e in doc.ents if not any(e.start < f.end and f.start < e.end for f in found)]
         doc.ents = filter_spans(keep + found)

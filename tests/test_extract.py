@@ -220,3 +220,11 @@ def test_extract_organisation_named_by_a_descriptor_noun(analyse):
     orgs = {m.name for m in ex.mentions if m.type.value == "organization"}
     assert {"Qatari Marwa", "Lantern", "Dar Al-Nakheel"} <= orgs
     assert not any("Russian" in o or "energy" in o for o in orgs)
+
+
+def test_extract_name_before_an_age_and_an_organisation_the_ner_cut_short(analyse):
+    ex = analyse("Okonjo, 52, leads the People's Unity Congress, a party founded in 1990.")
+    names = {(m.name, m.type.value) for m in ex.mentions}
+    assert ("Okonjo", "person") in names
+    assert ("People's Unity Congress", "organization") in names
+    assert any(r.person.name == "Okonjo" and r.org.name == "People's Unity Congress" for r in ex.roles)

@@ -223,7 +223,7 @@ def test_extract_organisation_named_by_a_descriptor_noun(analyse):
 
 
 def test_extract_name_before_an_age_and_an_organisation_the_ner_cut_short(analyse):
-    ex = analyse("Okonjo, 52, leads the People's Unity Congress, a party founded in 1990.")
+    ex = analyse("Okonjo, 52, heads the People's Unity Congress, which won the election.")
     names = {(m.name, m.type.value) for m in ex.mentions}
     assert ("Okonjo", "person") in names
     assert ("People's Unity Congress", "organization") in names

@@ -30,13 +30,28 @@ KEEP_LABELS = {"GPE", "LOC", "FAC", "DATE", "TIME", "MONEY", "PERCENT", "CARDINA
 class NameCues:
     org_descriptors: frozenset[str]
     list_openers: frozenset[str]
+    ui_words: frozenset[str]
+    place_words: frozenset[str]
+    common_acronyms: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def name_cues() -> NameCues:
     with resources.files("kg.data").joinpath("name_cues.json").open(encoding="utf-8") as f:
         data = json.load(f)
-    return NameCues(frozenset(data["org_descriptors"]), frozenset(data["list_openers"]))
+    return NameCues(*(frozenset(data[k]) for k in NameCues.__dataclass_fields__))
+
+
+def no_organisation(ent: Span) -> bool:
+    """An NER organisation that is none: a sharing-bar word ("Share"), a region ("Indo-Pacific
+    region"), a common-noun acronym ("LNG"), a lone adjective ("Transactional"), an "-ism"."""
+    cues = name_cues()
+    words = [t for t in ent if t.is_alpha]
+    if not words or ent.text in cues.common_acronyms:
+        return bool(words)
+    if len(words) == 1 and (words[0].lower_ in cues.ui_words or words[0].pos_ == "ADJ"):
+        return True
+    return words[-1].lower_.endswith("ism") or all(t.lower_ in cues.place_words for t in words)
 
 
 def _capital(tok) -> bool:

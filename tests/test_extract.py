@@ -228,3 +228,16 @@ def test_extract_name_before_an_age_and_an_organisation_the_ner_cut_short(analys
     assert ("Okonjo", "person") in names
     assert ("People's Unity Congress", "organization") in names
     assert any(r.person.name == "Okonjo" and r.org.name == "People's Unity Congress" for r in ex.roles)
+
+
+def test_extract_junk_organisations_are_dropped(analyse):
+    """A sharing-bar word, a region, a common-noun acronym, a lone adjective, an "-ism" and the
+    department word of "Secretary of State" are no organisations; a real one stays."""
+    ex = analyse(
+        "By our Tokyo correspondent | Share | Print\n"
+        "Japan fears the return of Trumpian Mercantilism and Transactional diplomacy in the Indo-Pacific region. "
+        "Tokyo wants Alaskan LNG soon, Secretary of State Marco Rubio told the Hudson Institute."
+    )
+    orgs = {m.name for m in ex.mentions if m.type.value == "organization"}
+    assert not orgs & {"Share", "Trumpian Mercantilism", "Transactional", "Indo-Pacific region", "LNG", "State"}
+    assert "Hudson Institute" in orgs

@@ -32,6 +32,7 @@ from .models import (
     Status,
 )
 from .policy_parties import fellow_members, members_named, membership_direction, policy_party
+from .titles import canonical_titles
 
 
 def _fold(text: str) -> str:
@@ -339,7 +340,7 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
                 policies += members_named(PolicyFact(actor, claim.policy, target, prov), claim, ex, resolver)
 
     policies += fellow_members(policies, resolver)
-    roles = _without_redundant_ties(roles, resolver)
+    roles = canonical_titles(_without_redundant_ties(roles, resolver))
     roles = _strongest(roles, lambda f: (f.person, f.role, f.org, f.status, f.provenance.article, f.provenance.start))
     policies = _strongest(policies, lambda f: (f.actor, f.policy, f.target, f.provenance.article, f.provenance.start))
     for fact in roles:

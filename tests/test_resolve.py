@@ -85,3 +85,29 @@ def test_resolve_spelling_variants_of_a_name_are_one_person(analyse):
     assert len([k for k in people if "Baig" in k]) == 1
     assert len([k for k in people if "Wei" in k]) == 1
     assert len([k for k in people if "Haddad" in k]) == 2  # another vowel is another name
+
+
+def test_resolve_one_title_under_several_spellings_gets_one_canonical_label(analyse):
+    kb = resolve(
+        [
+            analyse("US Defense Secretary Carl Fenwick flew to Tokyo on Monday."),
+            analyse("US Secretary of Defense Carl Fenwick met reporters.", "b.txt"),
+            analyse("US Secretary Carl Fenwick left. US Deputy Secretary Ann Holt stayed.", "c.txt"),
+        ]
+    )
+    fenwick = [r for r in kb.roles if r.person == "person:Carl Fenwick"]
+    assert len(fenwick) == 3
+    assert {r.role for r in fenwick} == {"Secretary of Defense"}
+    assert {r.stated for r in fenwick} == {"", "Defense Secretary", "Secretary"}
+    from rdflib.namespace import SKOS
+
+    from kg.graph import build_graph
+    from kg.namespaces import NG
+
+    g = build_graph(kb)
+    nodes = set(g.subjects(NG.roleLabel, None))
+    labels = {str(g.value(n, NG.roleLabel)) for n in nodes if "Fenwick" in str(g.value(n, NG.evidence))}
+    alternatives = {str(a) for n in nodes for a in g.objects(n, SKOS.altLabel)}
+    assert labels == {"Secretary of Defense"} and {"Defense Secretary", "Secretary"} <= alternatives
+    holt = [r for r in kb.roles if r.person == "person:Ann Holt"]
+    assert holt and all(r.role == "Deputy Secretary" for r in holt)  # a rank makes another post

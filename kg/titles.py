@@ -11,9 +11,12 @@ left as it is.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
 
 from .models import RoleFact
 
@@ -21,11 +24,17 @@ JOINERS = {"of", "for", "the", "and", "to", "on", "in"}
 SPELLINGS = {"defence": "defense", "programme": "program", "organisation": "organization"}
 
 
-def _words(title: str) -> frozenset[str]:
-    from .extract.roles.lexicon import roles_data
+@lru_cache(maxsize=1)
+def _roles_data() -> dict:
+    """The role family's word lists, read without importing the extractor (and so spaCy):
+    a build from the cache resolves without the NLP stack."""
+    with resources.files("kg").joinpath("extract/roles/roles.json").open(encoding="utf-8") as f:
+        return json.load(f)
 
+
+def _words(title: str) -> frozenset[str]:
     text = title.lower()
-    for written, usual in roles_data()["normalise"].items():
+    for written, usual in _roles_data()["normalise"].items():
         text = text.replace(written, usual)
     words = (SPELLINGS.get(w, w) for w in re.findall(r"[a-z]+", text))
     return frozenset(w for w in words if w not in JOINERS)
@@ -36,9 +45,7 @@ def _covers(big: frozenset[str], small: frozenset[str], ranks: frozenset[str]) -
 
 
 def canonical_titles(roles: list[RoleFact]) -> list[RoleFact]:
-    from .extract.roles.lexicon import role_lexicon
-
-    ranks = frozenset(role_lexicon().rank)
+    ranks = frozenset(_roles_data()["rank"])
     groups: dict[tuple, Counter[str]] = defaultdict(Counter)
     for r in roles:
         groups[(r.person, r.org, r.status)][r.role] += 1

@@ -84,6 +84,8 @@ def build_graph(kb: KnowledgeBase) -> Graph:
         g.add((node, ORG.member, person))
         g.add((node, ORG.organization, org))
         g.add((node, NG.roleLabel, Literal(fact.role)))
+        if fact.stated:
+            g.add((node, SKOS.altLabel, Literal(fact.stated)))
         g.add((node, NG.status, STATUS[fact.status]))
         if fact.provenance.since:
             g.add((node, SCHEMA.startDate, date_literal(fact.provenance.since)))

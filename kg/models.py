@@ -119,10 +119,11 @@ class Entity:
 @dataclass(frozen=True)
 class RoleFact:
     person: str  # entity key
-    role: str
+    role: str  # the canonical title (kg/titles.py)
     org: str  # entity key
     status: Status
     provenance: Provenance
+    stated: str = ""  # the title as the sentence wrote it, when it is not the canonical one
 
 
 @dataclass(frozen=True)

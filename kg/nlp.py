@@ -18,6 +18,7 @@ from spacy.util import filter_spans
 from .errors import ModelError
 from .gazetteer import Gazetteer, load_gazetteer
 from .modelchoice import MODEL_PREFERENCE, available_models, default_model  # noqa: F401 (re-exported)
+from .namecues import find_cued_names  # noqa: F401 (registers the "name_cues" component)
 
 GAZETTEER_KEY = "gazetteer"
 # NER labels that may legitimately contain a gazetteer name ("Japan Foresight", "U.S. Forces Japan").
@@ -224,6 +225,7 @@ def load_pipeline(model: str | None = None) -> Language:
         ruler.add_patterns(_gazetteer_patterns(load_gazetteer()))
     nlp.add_pipe("gazetteer_merge", after="gazetteer_ruler")
     nlp.add_pipe("person_names", after="gazetteer_merge")
+    nlp.add_pipe("name_cues", after="person_names")
     return nlp
 
 

@@ -32,6 +32,7 @@ from .models import (
     Status,
 )
 from .policy_parties import bloc_pairs, fellow_members, focus_pair, members_named, membership_direction, policy_party
+from .titles import canonical_titles
 
 
 def _fold(text: str) -> str:
@@ -67,6 +68,36 @@ def _tokens(name: str) -> frozenset[str]:
     return frozenset(_fold(name).replace("-", " ").split())
 
 
+def _vowel_variant(a: str, b: str) -> bool:
+    """ "Khwaja" and "Khawaja": one spelling is the other with one vowel more."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(a) < 4 or len(b) != len(a) + 1:
+        return False
+    return any(b[i] in "aeiouy" and b[:i] + b[i + 1 :] == a for i in range(1, len(b)))
+
+
+def _name_variants(names: list[str]) -> dict[frozenset[str], frozenset[str]]:
+    """Full names that are one person's: a transliteration with one vowel more in one word, or a
+    name of two or more words that a longer name ends with ("Lai Ching-te" in "William Lai
+    Ching-te"), when only one longer name does. Token set -> the token set of the name kept."""
+    words = {_tokens(n): _fold(n).split() for n in names}
+    out: dict[frozenset[str], frozenset[str]] = {}
+    for short, sw in words.items():
+        longer = [t for t, lw in words.items() if len(lw) > len(sw) >= 2 and lw[-len(sw) :] == sw]
+        if len(longer) == 1:
+            out[short] = longer[0]
+            continue
+        for other, ow in words.items():
+            if other in out or other == short or len(ow) != len(sw):
+                continue
+            diff = [(x, y) for x, y in zip(sw, ow, strict=True) if x != y]
+            if len(diff) == 1 and _vowel_variant(*diff[0]):
+                out[short] = other
+                break
+    return out
+
+
 class Resolver:
     def __init__(self, extractions: list[ArticleExtraction], gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
@@ -77,6 +108,7 @@ class Resolver:
         self.types: dict[str, EntityType] = {}
         self._acronyms = self._find_acronyms()
         self._full_people = self._collect_full_people()
+        self._same_person = self._oriented(_name_variants(list(self._full_people.values())))
         self._person_names: dict[frozenset[str], list[str]] | None = None
 
     # -- people ---------------------------------------------------------------------------
@@ -89,11 +121,20 @@ class Resolver:
                     people.setdefault(_tokens(m.name), m.name)
         return people
 
+    def _oriented(self, same: dict[frozenset[str], frozenset[str]]) -> dict[frozenset[str], frozenset[str]]:
+        """A variant pair keeps the spelling the gazetteer knows."""
+        out = {}
+        for a, b in same.items():
+            swap = self._known_person(self._full_people[a]) and not self._known_person(self._full_people[b])
+            out[b if swap else a] = a if swap else b
+        return out
+
     def _person_key(self, mention: Mention, article_people: list[frozenset[str]]) -> str:
-        hit = self.gaz.lookup(mention.name, EntityType.PERSON)
+        toks = _tokens(mention.name)
+        toks = self._same_person.get(toks, toks)
+        hit = self._known_person(self._full_people.get(toks, mention.name))
         if hit:
             return hit[0].key
-        toks = _tokens(mention.name)
         has_initial = any(len(t) == 1 for t in toks)
         if toks in self._full_people and not has_initial:
             return entity_key(EntityType.PERSON, self._canonical_person(toks))
@@ -101,15 +142,23 @@ class Resolver:
         local = [p for p in article_people if _part_of_name(toks, p)]
         pool = local or [p for p in self._full_people if _part_of_name(toks, p)]
         if len(set(pool)) == 1:
-            return entity_key(EntityType.PERSON, self._canonical_person(pool[0]))
+            return entity_key(EntityType.PERSON, self._canonical_person(self._same_person.get(pool[0], pool[0])))
         if toks in self._full_people:
             return entity_key(EntityType.PERSON, self._canonical_person(toks))
         return entity_key(EntityType.PERSON, mention.name)
 
+    def _known_person(self, name: str):
+        """The gazetteer's person of this name, also after a given name before it ("William Lai Ching-te")."""
+        hit = self.gaz.lookup(name, EntityType.PERSON)
+        words = name.split()
+        if hit is None and len(words) >= 3:
+            hit = self.gaz.lookup(" ".join(words[1:]), EntityType.PERSON)
+        return hit
+
     def _canonical_person(self, toks: frozenset[str]) -> str:
         """The name of a person known by these name tokens: the gazetteer's, else the first seen."""
         name = self._full_people.get(toks) or " ".join(sorted(toks))
-        hit = self.gaz.lookup(name, EntityType.PERSON)
+        hit = self._known_person(name)
         if hit is None:
             hit = next((self.gaz.lookup(n, EntityType.PERSON) for n in self._gazetteer_names(toks)), None)
         return hit[0].label if hit else name
@@ -295,7 +344,7 @@ def resolve(extractions: Iterable[ArticleExtraction], gazetteer: Gazetteer | Non
                 policies += members_named(PolicyFact(actor, claim.policy, target, prov), claim, ex, resolver)
 
     policies += fellow_members(policies, resolver)
-    roles = _without_redundant_ties(roles, resolver)
+    roles = canonical_titles(_without_redundant_ties(roles, resolver))
     roles = _strongest(roles, lambda f: (f.person, f.role, f.org, f.status, f.provenance.article, f.provenance.start))
     policies = _strongest(policies, lambda f: (f.actor, f.policy, f.target, f.provenance.article, f.provenance.start))
     for fact in roles:

@@ -208,3 +208,37 @@ def test_extract_policy_host_with_demonym_objects(analyse):
         analyse("Japan's foreign minister Takeshi Iwaya hosted his Chinese and South Korean counterparts in Tokyo.")
     )
     assert {t for _a, p, t in found if p == "diplomatic_engagement"} >= {"Chinese", "South Korean"}
+
+
+def test_extract_organisation_named_by_a_descriptor_noun(analyse):
+    """ "the X company", "newspaper, X," and 'the company "X"' name organisations the NER missed."""
+    ex = analyse(
+        "A statement from the Qatari Marwa company said the plan was approved. "
+        "This was reported by the Kenyan newspaper, The Lantern, citing officials. "
+        "A deal will be signed by the Saudi company “Dar Al-Nakheel” next week. "
+        "The Russian energy company said nothing."
+    )
+    orgs = {m.name for m in ex.mentions if m.type.value == "organization"}
+    assert {"Qatari Marwa", "Lantern", "Dar Al-Nakheel"} <= orgs
+    assert not any("Russian" in o or "energy" in o for o in orgs)
+
+
+def test_extract_name_before_an_age_and_an_organisation_the_ner_cut_short(analyse):
+    ex = analyse("Okonjo, 52, heads the People's Unity Congress, which won the election.")
+    names = {(m.name, m.type.value) for m in ex.mentions}
+    assert ("Okonjo", "person") in names
+    assert ("People's Unity Congress", "organization") in names
+    assert any(r.person.name == "Okonjo" and r.org.name == "People's Unity Congress" for r in ex.roles)
+
+
+def test_extract_junk_organisations_are_dropped(analyse):
+    """A sharing-bar word, a region, a common-noun acronym, a lone adjective, an "-ism" and the
+    department word of "Secretary of State" are no organisations; a real one stays."""
+    ex = analyse(
+        "By our Tokyo correspondent | Share | Print\n"
+        "Japan fears the return of Trumpian Mercantilism and Transactional diplomacy in the Indo-Pacific region. "
+        "Tokyo wants Alaskan LNG soon, Secretary of State Marco Rubio told the Hudson Institute."
+    )
+    orgs = {m.name for m in ex.mentions if m.type.value == "organization"}
+    assert not orgs & {"Share", "Trumpian Mercantilism", "Transactional", "Indo-Pacific region", "LNG", "State"}
+    assert "Hudson Institute" in orgs

@@ -166,3 +166,38 @@ def test_resolve_focus_guess_leaves_out_the_state_of_another_person_in_the_sente
 def test_extract_roles_country_ending_an_ner_name_before_a_title_is_the_titles(analyse):
     ex = analyse("The plan was criticised by the Administration of US President Jack Morrison on Friday.")
     assert ("Jack Morrison", "president", "US", Status.CURRENT) in roles(ex)
+
+
+def test_extract_roles_plural_title_shared_over_its_holders_in_order(analyse):
+    ex = analyse(
+        "The summit praised the mediation of the Presidents of Ghana and Togo – Kwabena Osei Mensah "
+        "and Komlan Dzidzienyo – as well as the chair of the bloc."
+    )
+    found = roles(ex)
+    assert ("Kwabena Osei Mensah", "president", "Ghana", Status.CURRENT) in found
+    assert ("Komlan Dzidzienyo", "president", "Togo", Status.CURRENT) in found
+    assert not any(p == "Kwabena Osei Mensah" and o == "Togo" for p, _r, o, _s in found)
+
+
+def test_extract_roles_name_in_commas_after_a_title_is_a_person(analyse):
+    ex = analyse("The rapporteur for trade, EPP member, Ilze Kalnina, said the duties would rise.")
+    assert any(m.name == "Ilze Kalnina" and m.type.value == "person" for m in ex.mentions)
+
+
+def test_extract_roles_definite_title_opening_a_sentence_is_the_person_before(analyse):
+    ex = analyse(
+        "Among the absent leaders was Tomas Varela. The president of Uruguay was not present at the summit.\n"
+        "Sir Alan Brooke said the talks had failed. The Prime Minister said the deal would hold."
+    )
+    found = roles(ex)
+    assert ("Tomas Varela", "president", "Uruguay", Status.CURRENT) in found
+    assert any(p == "Alan Brooke" and r == "prime minister" for p, r, _o, _s in found)
+
+
+def test_extract_roles_definite_title_seen_before_or_named_by_a_copula_is_not_the_protagonist(analyse):
+    ex = analyse(
+        "Grace Wanjiru said the visit went well. Crown Prince Faisal Rahman arrived on Monday. "
+        "The Crown Prince said trade would grow. The envoy from the Kenyan side will be Peter Otieno."
+    )
+    found = roles(ex)
+    assert not any(p == "Grace Wanjiru" for p, _r, _o, _s in found)

@@ -67,3 +67,47 @@ def test_resolve_hyphenated_surname_joins_full_name(analyse):
 def test_resolve_initials_join_full_name(analyse):
     kb = resolve([analyse("Analyst Rahul Menon spoke first. Later R. Menon said trade talks would resume.")])
     assert keys_of(kb, "person") == {"person:Rahul Menon"}
+
+
+def test_resolve_spelling_variants_of_a_name_are_one_person(analyse):
+    """One vowel more in one word ("Khalida"/"Khalda"), or a given name written before a longer
+    name ("Peter Tan Wei-ming" and "Tan Wei-ming"), is the same person across articles."""
+    kb = resolve(
+        [
+            analyse("Interior Minister Rashid Khalida Baig spoke. Baig said more."),
+            analyse("Interior Minister Rashid Khalda Baig warned again.", "b.txt"),
+            analyse("Governor Peter Tan Wei-ming opened the port.", "c.txt"),
+            analyse("Governor Tan Wei-ming closed the port.", "d.txt"),
+            analyse("Senator Samir Haddad and Senator Samer Haddad disagreed.", "e.txt"),
+        ]
+    )
+    people = keys_of(kb, "person")
+    assert len([k for k in people if "Baig" in k]) == 1
+    assert len([k for k in people if "Wei" in k]) == 1
+    assert len([k for k in people if "Haddad" in k]) == 2  # another vowel is another name
+
+
+def test_resolve_one_title_under_several_spellings_gets_one_canonical_label(analyse):
+    kb = resolve(
+        [
+            analyse("US Defense Secretary Carl Fenwick flew to Tokyo on Monday."),
+            analyse("US Secretary of Defense Carl Fenwick met reporters.", "b.txt"),
+            analyse("US Secretary Carl Fenwick left. US Deputy Secretary Ann Holt stayed.", "c.txt"),
+        ]
+    )
+    fenwick = [r for r in kb.roles if r.person == "person:Carl Fenwick"]
+    assert len(fenwick) == 3
+    assert {r.role for r in fenwick} == {"Secretary of Defense"}
+    assert {r.stated for r in fenwick} == {"", "Defense Secretary", "Secretary"}
+    from rdflib.namespace import SKOS
+
+    from kg.graph import build_graph
+    from kg.namespaces import NG
+
+    g = build_graph(kb)
+    nodes = set(g.subjects(NG.roleLabel, None))
+    labels = {str(g.value(n, NG.roleLabel)) for n in nodes if "Fenwick" in str(g.value(n, NG.evidence))}
+    alternatives = {str(a) for n in nodes for a in g.objects(n, SKOS.altLabel)}
+    assert labels == {"Secretary of Defense"} and {"Defense Secretary", "Secretary"} <= alternatives
+    holt = [r for r in kb.roles if r.person == "person:Ann Holt"]
+    assert holt and all(r.role == "Deputy Secretary" for r in holt)  # a rank makes another post

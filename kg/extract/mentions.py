@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Span
 
 from ..models import EntityType, Mention
 from .data import shared_words
-from .roles.lexicon import RoleLexicon, role_lexicon
+from .roles.lexicon import RoleLexicon, is_head, role_lexicon
 
 
 def _mention_type(ent: Span) -> tuple[EntityType, str | None, str] | None:
@@ -36,6 +36,8 @@ def clean_name(text: str, type_: EntityType) -> str:
 
 def find_mentions(doc: Doc) -> dict[int, Mention]:
     """Mentions keyed by the index of their first token."""
+    from ..namecues import no_organisation  # the NER stage's word lists (kg.namecues imports this package)
+
     lex = role_lexicon()
     title_words = lex.domains | lex.heads | lex.rank
     out: dict[int, Mention] = {}
@@ -48,6 +50,8 @@ def find_mentions(doc: Doc) -> dict[int, Mention]:
             continue  # "Defense" in "Defense Secretary Pete Hegseth" is part of a title
         if key is None and type_ == EntityType.ORGANIZATION and _person_like(ent, lex):
             type_ = EntityType.PERSON
+        elif key is None and type_ == EntityType.ORGANIZATION and no_organisation(ent):
+            continue
         name = clean_name(ent.text, type_)
         if not re.search(r"\w", name) or (key is None and name.islower()):
             continue  # NER calls stray common nouns ("state") names now and then
@@ -60,6 +64,8 @@ def _in_title(ent: Span, lex: RoleLexicon) -> bool:
     follows ("Defense Secretary"); "Economic Advisory Council" on its own is a body."""
     doc = ent.doc
     following = doc[ent.end] if ent.end < len(doc) else None
+    if ent.start >= 2 and doc[ent.start - 1].lower_ in lex.connectors and is_head(doc[ent.start - 2], lex):
+        return True  # "Secretary of State"
     return any(t.lower_ in lex.heads for t in ent) or following is not None and following.lower_ in lex.title_words
 
 

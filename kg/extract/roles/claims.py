@@ -13,9 +13,11 @@ from ..syntax import provenance
 from .context import (
     counterpart_claims,
     countries_after,
+    definite_title_holder,
     is_party,
     leading_group_state,
     person_of_body,
+    respective_holders,
     subject_verb_roles,
 )
 from .lexicon import RoleLexicon, is_head, role_lexicon
@@ -142,6 +144,10 @@ def _claims_for_role(
     if not text or head in lex.nominee_words and nominee is None:
         return []
     status = nominee or pre.status or status_inside(doc, role, lex) or Status.CURRENT
+    pairs = respective_holders(doc, role.head, role.end, sent, index)
+    if pairs:  # "the Presidents of A and B - P1 and P2"
+        evidence = provenance(article, sent, "respective_holders", lex.patterns.confidence("respective_holders"))
+        return [RoleClaim(p, singular_title(doc, role, text), c, status, evidence) for p, c in pairs]
     org_after, _org_end = _org_after(doc, role.end, sent, index, lex)
     pre_orgs = pre.orgs
     if head in lex.field_heads:  # "a Japan expert": the country is the field
@@ -173,6 +179,8 @@ def _claims_for_role(
         found = _person_before(doc, pre.start, sent, index, lex)
         if found:
             person, pattern = found
+    if person is None and (person := definite_title_holder(doc, role.head, sent, index, bool(org_after), text, lex)):
+        pattern = "definite_title"
     if person is None:
         return []
     if pattern == "relative_clause":

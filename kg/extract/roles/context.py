@@ -203,3 +203,61 @@ def countries_after(doc: Doc, j: int, sent: Span, index: MentionIndex) -> list[M
         else:
             j += 1
     return found
+
+
+def respective_holders(doc: Doc, head: int, end: int, sent: Span, index: MentionIndex) -> list[tuple[Mention, Mention]]:
+    """ "the Presidents of A and B - P1 and P2": a plural title's holders, listed after a dash
+    or colon in the order of its countries, each paired with the country in the same place."""
+    if doc[head].tag_ not in {"NNS", "NNPS"}:
+        return []
+    countries, j = [], end
+    while j < sent.end and (doc[j].lower_ in {"of", "the", "and", ","} or index.at(j)):
+        hit = index.at(j)
+        if hit and hit[2].type != EntityType.COUNTRY:
+            return []
+        if hit:
+            countries.append(hit[2])
+        j = hit[1] if hit else j + 1
+    if len(countries) < 2 or j >= sent.end or doc[j].text not in {"\u2013", "\u2014", ":", "-"}:
+        return []
+    people, j = [], j + 1
+    while j < sent.end and (hit := index.at(j)) is not None and hit[2].type == EntityType.PERSON:
+        people.append(hit[2])
+        j = hit[1]
+        while j < sent.end and doc[j].text in {",", "and"}:
+            j += 1
+    return list(zip(people, countries, strict=True)) if len(people) == len(countries) else []
+
+
+def definite_title_holder(
+    doc: Doc, head: int, sent: Span, index: MentionIndex, named_org: bool, text: str, lex: RoleLexicon
+) -> Mention | None:
+    """ "The president of A was absent" after a sentence naming P; "The Prime Minister said" in
+    an article led by P: a definite title opening a sentence as its subject, with no name in it,
+    is the last subject named in the sentence before (its organisation written) or the first
+    person the article names as a subject (a bare state title written here for the first time:
+    the article's protagonist; a title seen before belongs to whoever was named with it)."""
+    from ..data import shared_words
+
+    words = [t for t in sent if not t.is_space and not t.is_quote]
+    tok = doc[head]
+    opens = bool(words) and tok.left_edge == words[0] and words[0].lower_ == "the"
+    if not opens or tok.dep_ not in {"nsubj", "nsubjpass"} or tok.tag_ in {"NNS", "NNPS"}:
+        return None
+    if any((hit := index.at(t.i)) and hit[2].type == EntityType.PERSON for t in tok.subtree):
+        return None
+    if tok.head.lemma_ == "be" and any((hit := index.at(t.i)) and hit[2].type == EntityType.PERSON for t in sent):
+        return None  # "The representative ... will be P": the copula names the holder
+    if named_org:
+        before = index.person_before(sent.start)
+        previous = doc[sent.start - 1].sent if sent.start else None
+        return before if previous is not None and before is not None and before.start >= previous.start_char else None
+    new = text.lower() not in doc.text[: sent.start_char].lower()
+    if not new or tok.lower_ in lex.weak_heads or not {w.lower() for w in text.split()} & lex.state_titles:
+        return None
+    subject_deps = shared_words().subject_deps
+    for j in range(sent.start):
+        hit = index.at(j)
+        if hit and hit[0] == j and hit[2].type == EntityType.PERSON and doc[hit[0] : hit[1]].root.dep_ in subject_deps:
+            return hit[2]
+    return None

@@ -179,6 +179,18 @@ def test_dates_deadlines_and_range_ends_date_nothing(analyse):
     assert extraction.policies and all(c.provenance.date is None for c in extraction.policies)
 
 
+def test_dates_a_year_naming_another_event_dates_nothing(analyse):
+    """"the 1998 floods" dates the floods, not the talks; "the 2022 invasion of Ukraine" dates the
+    invasion, whose noun leads to a party (an invented sentence of each kind)."""
+    extraction = analyse(
+        "Past strains include the 1998 Danube floods, and Austria held talks with Hungary.\n"
+        "Canada condemned the 2022 invasion of Ukraine by Russia."
+    )
+    dates = {(c.actor.name, c.target.name): c.provenance.date for c in extraction.policies}
+    assert dates.get(("Austria", "Hungary"), "missing") is None
+    assert dates.get(("Russia", "Ukraine")) == "2022"
+
+
 def test_dates_role_start_and_end_and_roles_on_date(dated_build):
     query = "roles_on_date"
     _vars, rows = run_query(dated_build.graph, query)  # the placeholder date: 2025-03-30

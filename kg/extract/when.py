@@ -60,6 +60,13 @@ def _verb_chain(tok: Token) -> list[int]:
     return chain or [tok.i]
 
 
+def _describes_another_noun(tok: Token, above: set[int]) -> bool:
+    """A date inside a noun phrase ("the 1990 Gulf war") dates that noun, not the fact, unless
+    the noun leads to one of the fact's names ("the 2022 invasion of Ukraine")."""
+    head = tok.head
+    return tok.dep_ in ("nummod", "compound", "amod", "poss") and head.pos_ in ("NOUN", "PROPN") and head.i not in above
+
+
 def _is_past(doc: Doc, char: int) -> bool:
     tok = _token(doc, char)
     if tok is None:
@@ -129,12 +136,15 @@ class SentenceDates:
 
     def nearest(self, found: list[DateMatch], names: list[Mention], own_clause: bool = False) -> str | None:
         """The date of ``found`` whose verb governs one of ``names`` most closely, then the nearest."""
-        chains = [_verb_chain(t) for n in names if (t := _token(self.doc, n.start)) is not None]
+        tokens = [t for n in names if (t := _token(self.doc, n.start)) is not None]
+        chains = [_verb_chain(t) for t in tokens]
+        above = {a.i for t in tokens for a in t.ancestors}
         best: tuple[int, int, int] | None = None
         value = None
         for m in found:
             tok = _token(self.doc, m.start)
-            if tok is None:
+            span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if tok is None or (span is not None and _describes_another_noun(span.root, above)):
                 continue
             verb = self.clause_verb[m.start] if own_clause else _governing_verb(tok).i
             depth = min((chain.index(verb) for chain in chains if verb in chain), default=None)

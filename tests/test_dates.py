@@ -180,7 +180,7 @@ def test_dates_deadlines_and_range_ends_date_nothing(analyse):
 
 
 def test_dates_a_year_naming_another_event_dates_nothing(analyse):
-    """"the 1998 floods" dates the floods, not the talks; "the 2022 invasion of Ukraine" dates the
+    """ "the 1998 floods" dates the floods, not the talks; "the 2022 invasion of Ukraine" dates the
     invasion, whose noun leads to a party (an invented sentence of each kind)."""
     extraction = analyse(
         "Past strains include the 1998 Danube floods, and Austria held talks with Hungary.\n"

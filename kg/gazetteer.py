@@ -6,11 +6,10 @@ the names, the resolution stage uses the rest (Wikidata id, the state a body bel
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from .datafiles import package_json
 from .models import EntityType
 
 
@@ -102,8 +101,7 @@ def _fold(name: str) -> str:
 
 
 def _read(name: str) -> list[dict]:
-    with resources.files("kg.data").joinpath(name).open(encoding="utf-8") as f:
-        return json.load(f)
+    return package_json(f"data/{name}")
 
 
 def _country_key(name: str | None) -> str | None:

@@ -9,15 +9,14 @@ organisation the NER cut short ("the People's National Congress").
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from .datafiles import package_json
 from .extract.roles.lexicon import is_head, role_lexicon
 
 OPEN_QUOTES = {"\u201c", '"', "\u2018", "'"}
@@ -37,8 +36,7 @@ class NameCues:
 
 @lru_cache(maxsize=1)
 def name_cues() -> NameCues:
-    with resources.files("kg.data").joinpath("name_cues.json").open(encoding="utf-8") as f:
-        data = json.load(f)
+    data = package_json("data/name_cues.json")
     return NameCues(*(frozenset(data[k]) for k in NameCues.__dataclass_fields__))
 
 

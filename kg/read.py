@@ -10,15 +10,14 @@ dateline or date line at the top of the text, in that order (``kg.dates``); neve
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from html.parser import HTMLParser
-from importlib import resources
 
+from .datafiles import package_json
 from .dates import front_matter_date, html_date, sidecar_date, text_date
 from .files import read_regular
 from .models import Article
@@ -60,8 +59,7 @@ def decode(data: bytes) -> tuple[str, str | None]:
 
 @lru_cache(maxsize=1)
 def _rules() -> dict:
-    with resources.files("kg.data").joinpath("boilerplate.json").open(encoding="utf-8") as f:
-        data = json.load(f)
+    data = package_json("data/boilerplate.json")
     return {
         "drop": [re.compile(p, re.IGNORECASE) for p in data["drop"]]
         + [re.compile(p) for p in data["drop_case_sensitive"]],

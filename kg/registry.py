@@ -13,11 +13,10 @@ workers can use it without loading rdflib.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from .datafiles import package_json
 from .namespaces import BASE, PREFIXES
 from .resources import ontology_text
 
@@ -116,7 +115,7 @@ def _policy_relations(taxonomy: str, ontology: str) -> tuple[Relation, ...]:
 @lru_cache(maxsize=1)
 def families() -> tuple[Family, ...]:
     """Every relation family, in the order of ``kg/data/families.json``."""
-    data = json.loads(resources.files("kg.data").joinpath("families.json").read_text(encoding="utf-8"))
+    data = package_json("data/families.json")
     out = []
     for item in data["families"]:
         name = item["name"]

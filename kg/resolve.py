@@ -10,15 +10,14 @@ entity keys: a person acting in a policy stands for the state they serve.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
-from importlib import resources
 
+from .datafiles import package_json
 from .focus import focus_country
 from .gazetteer import Gazetteer, entity_key, load_gazetteer
 from .models import (
@@ -53,8 +52,7 @@ def _part_of_name(short: frozenset[str], full: frozenset[str]) -> bool:
 
 @lru_cache(maxsize=1)
 def _spun_words() -> dict[str, str]:
-    with resources.files("kg.data").joinpath("spun_synonyms.json").open(encoding="utf-8") as f:
-        return {k: v for k, v in json.load(f).items() if not k.startswith("_")}
+    return {k: v for k, v in package_json("data/spun_synonyms.json").items() if not k.startswith("_")}
 
 
 def unspin(name: str) -> str:

@@ -11,13 +11,12 @@ left as it is.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 from functools import lru_cache
-from importlib import resources
 
+from .datafiles import package_json
 from .models import RoleFact
 
 JOINERS = {"of", "for", "the", "and", "to", "on", "in"}
@@ -28,8 +27,7 @@ SPELLINGS = {"defence": "defense", "programme": "program", "organisation": "orga
 def _roles_data() -> dict:
     """The role family's word lists, read without importing the extractor (and so spaCy):
     a build from the cache resolves without the NLP stack."""
-    with resources.files("kg").joinpath("extract/roles/roles.json").open(encoding="utf-8") as f:
-        return json.load(f)
+    return package_json("extract/roles/roles.json")
 
 
 def _words(title: str) -> frozenset[str]:

@@ -16,10 +16,12 @@ from importlib import resources
 from spacy.matcher import Matcher
 from spacy.vocab import Vocab
 
+from ..datafiles import package_json
+
 
 def load_json(package: str, name: str) -> dict:
-    with resources.files(package).joinpath(name).open(encoding="utf-8") as f:
-        return json.load(f)
+    """``name`` in the sub-package ``package`` ("kg.extract.roles")."""
+    return package_json("/".join([*package.split(".")[1:], name]))
 
 
 def load_jsonl(package: str, name: str) -> list[dict]:

@@ -15,14 +15,13 @@ dates the article, not the fact. Nothing is dated that the text does not date.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Token
 
+from ..datafiles import package_json
 from ..dates import DateMatch, dateline_end, iter_dates
 from ..models import Article, Mention, PolicyClaim, Provenance, RoleClaim
 
@@ -31,8 +30,7 @@ PARAGRAPH = "\n\n"
 
 @lru_cache(maxsize=1)
 def time_words() -> dict[str, frozenset[str]]:
-    with resources.files("kg.data").joinpath("time_words.json").open(encoding="utf-8") as f:
-        data = json.load(f)
+    data = package_json("data/time_words.json")
     return {k: frozenset(v) for k, v in data.items() if not k.startswith("_")}
 
 

@@ -38,10 +38,9 @@ import rdflib
 
 from .errors import InputError
 from .export import write_atomic
-from .graphview import ENTITY_TYPES, Counts, Entity, find_entity, read_articles, read_graph_view
+from .graphview import ENTITY_TYPES, Entity, GraphView, count, find_entity, read_articles, read_graph_view
 from .htmlpage import NODE_COLOURS, render_page
 from .pagelinks import EDGE_STYLES, EdgeStyle, Link, fact_records, link_tooltip, node_tooltip, plural, read_links
-from .registry import families
 
 __all__ = ["EDGE_STYLES", "EdgeStyle", "Selection", "parse_types", "write_html"]
 
@@ -65,12 +64,14 @@ def write_html(
     title: str = "newsgraph",
     selection: Selection | None = None,
     size_by: str = "degree",
+    view: GraphView | None = None,
 ) -> tuple[int, int]:
     """Write an interactive network of ``graph`` to ``path`` (atomically, deterministically).
 
+    ``view``: ``graph`` already read (``read_graph_view``), when the caller has it.
     Returns the number of entities and links drawn.
     """
-    view = read_graph_view(graph)
+    view = view if view is not None else read_graph_view(graph)
     entities = dict(view.entities)
     links = read_links(view)
     focus = None
@@ -79,14 +80,7 @@ def write_html(
         entities, links, focus = select(entities, links, selection)
         subtitle = describe(selection, entities, focus)
     nodes, records = network_data(entities, links, size_by=size_by, focus=focus)
-    facts = [f for link in links for f in link.facts]
-    counts = Counts(
-        len(entities),
-        len(facts),
-        len(links),
-        sum(1 for n in nodes if n.get("isolated")),
-        {name: sum(1 for f in facts if f.family == name) for name in dict.fromkeys(fam.name for fam in families())},
-    )
+    counts = count(entities, [f for link in links for f in link.facts])
     page = render_page(
         nodes,
         records,

@@ -165,16 +165,19 @@ class GraphView:
         return [merged[key] for key in sorted(merged)]
 
     def counts(self) -> Counts:
-        facts = self.distinct_facts()
-        pairs = {tuple(sorted((f.subject, f.object))) for f in facts}
-        linked = {iri for pair in pairs for iri in pair}
-        by_family = {fam.name: sum(1 for f in facts if f.family == fam.name) for fam in families()}
-        for f in facts:
-            by_family.setdefault(f.family, sum(1 for g in facts if g.family == f.family))
-        return Counts(len(self.entities), len(facts), len(pairs), len(set(self.entities) - linked), by_family)
+        return count(self.entities, self.distinct_facts())
 
     def find_entity(self, name: str, option: str | None = None) -> Entity:
         return find_entity(self.entities, name, option)
+
+
+def count(entities: Iterable[str], facts: list[Fact]) -> Counts:
+    """The ``Counts`` of ``entities`` (IRIs) and the distinct ``facts`` among them."""
+    pairs = {tuple(sorted((f.subject, f.object))) for f in facts}
+    linked = {iri for pair in pairs for iri in pair}
+    names = dict.fromkeys([*(fam.name for fam in families()), *(f.family for f in facts)])  # registry order first
+    by_family = {name: sum(1 for f in facts if f.family == name) for name in names}
+    return Counts(len(set(entities)), len(facts), len(pairs), len(set(entities) - linked), by_family)
 
 
 def read_graph_view(graph: Graph) -> GraphView:

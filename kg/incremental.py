@@ -35,7 +35,7 @@ from .manifest import (
     write_manifest,
 )
 from .models import Article, ArticleExtraction, KnowledgeBase
-from .pipeline import BuildResult, Progress, _build, _extractions, write_outputs
+from .pipeline import BuildResult, Progress, _build, _extractions, build_summary, read_view, write_outputs
 from .read import ArticleReader, Notice
 from .sources import find_sources
 from .workers import CHUNK, default_workers, init_worker, mp_context, parse_chunk, stop_pool
@@ -130,8 +130,11 @@ def add(
         from .graph import build_graph
 
         graph = build_graph(knowledge)
-        result = BuildResult(graph, knowledge, notices, parsed=len(pending), cached=len(articles) - len(pending))
-        result.outputs = write_outputs(graph, outdir, manifest.formats)
+        view = read_view(graph)  # read once: for the summary and for the page
+        summary = build_summary(view, knowledge)
+        cached = len(articles) - len(pending)
+        result = BuildResult(graph, knowledge, notices, parsed=len(pending), cached=cached, summary=summary)
+        result.outputs = write_outputs(graph, outdir, manifest.formats, view)
         result.cache_complete = not cache.warnings and not cache.full
         _record(outdir, result, salt, files, manifest.formats)
         return result

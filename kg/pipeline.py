@@ -23,6 +23,8 @@ from .workers import CHUNK, default_workers, run_chunks
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from .graphview import GraphView
+
 
 class BuildResult:
     """What a build made: the graph, the resolved knowledge, notices and the files written.
@@ -51,7 +53,7 @@ class BuildResult:
         self.parsed, self.cached, self.unchanged = parsed, cached, unchanged
         self.cache_complete = False  # every extraction was read from or written to the cache
         if summary is None:
-            summary = build_summary(graph, knowledge) if graph is not None and knowledge is not None else {}
+            summary = build_summary(read_view(graph), knowledge) if graph is not None and knowledge is not None else {}
         self.summary = summary
 
     def _load(self) -> None:
@@ -73,12 +75,16 @@ class BuildResult:
         return self._knowledge  # type: ignore[return-value]
 
 
-def build_summary(graph: Graph, kb: KnowledgeBase) -> dict[str, int]:
-    """The counts a build reports (kept in the manifest): articles, and the numbers of
-    ``kg.graphview.Counts`` that ``kg stats``, the page and the notebook report too."""
+def read_view(graph: Graph) -> GraphView:
     from .graphview import read_graph_view
 
-    counts = read_graph_view(graph).counts()
+    return read_graph_view(graph)
+
+
+def build_summary(view: GraphView, kb: KnowledgeBase) -> dict[str, int]:
+    """The counts a build reports (kept in the manifest): articles, and the numbers of
+    ``kg.graphview.Counts`` that ``kg stats``, the page and the notebook report too."""
+    counts = view.counts()
     summary = {"articles": len(kb.articles), "entities": counts.entities, "facts": counts.facts}
     summary |= {"links": counts.links, "isolated": counts.isolated}
     return summary | {f"family:{name}": n for name, n in counts.by_family.items()}
@@ -250,17 +256,20 @@ def _build(
     )
     graph = build_graph(knowledge)
     cached = used.hits if used is not None else 0
-    result = BuildResult(graph, knowledge, notices, parsed=len(knowledge.articles) - cached, cached=cached)
+    view = read_view(graph)  # read once: for the summary and for the page
+    summary = build_summary(view, knowledge)
+    parsed = len(knowledge.articles) - cached
+    result = BuildResult(graph, knowledge, notices, parsed=parsed, cached=cached, summary=summary)
     result.cache_complete = used is not None and not used.warnings and not used.full
     if outdir is not None:
         try:
-            result.outputs = write_outputs(graph, outdir, formats)
+            result.outputs = write_outputs(graph, outdir, formats, view)
         except DiskFull:
             # The outputs come first: give them the space of this build's cache entries and try again.
             if used is None or not used.forget_written():
                 raise _disk_full(outdir, used) from None
             try:
-                result.outputs = write_outputs(graph, outdir, formats)
+                result.outputs = write_outputs(graph, outdir, formats, view)
             except DiskFull:
                 raise _disk_full(outdir, used) from None
             result.notices.append(Notice(str(outdir / CACHE_DIR), _disk_full_advice(outdir / CACHE_DIR), False))
@@ -279,8 +288,11 @@ def _disk_full(outdir: Path, cache: ExtractionCache | None) -> BuildError:
     return BuildError(f"disk full writing to {outdir}{removed}: earlier outputs are left as they were{hint}")
 
 
-def write_outputs(graph: Graph, outdir: Path, formats: Iterable[str] = ("ttl",)) -> dict[str, Path]:
-    """Write the graph in ``formats`` and ``graph.html``; keys: "turtle" (for ttl), the other format keys, "html"."""
+def write_outputs(
+    graph: Graph, outdir: Path, formats: Iterable[str] = ("ttl",), view: GraphView | None = None
+) -> dict[str, Path]:
+    """Write the graph in ``formats`` and ``graph.html``; keys: "turtle" (for ttl), the other format keys, "html".
+    ``view``: ``graph`` already read, when the caller has it (``read_view``)."""
     from .export_html import write_html
     from .formats import FILES, parse_formats, write_formats
     from .outdir import make_staging, publish, staging_path
@@ -293,7 +305,7 @@ def write_outputs(graph: Graph, outdir: Path, formats: Iterable[str] = ("ttl",))
         # holds the outputs of two builds, and an interrupted build leaves the old set whole.
         make_staging(staging)
         written = write_formats(graph, staging, keys)
-        write_html(graph, staging / "graph.html", title="newsgraph")
+        write_html(graph, staging / "graph.html", title="newsgraph", view=view)
         names = [path.name for path in written.values()] + ["graph.html"]
         publish(staging, outdir, names, stale=[FILES[key] for key in FILES if key not in keys])
     except OSError as exc:

@@ -27,7 +27,7 @@ import msgspec
 from .cache import ExtractionCache, check_offsets, entry_key
 from .errors import BuildError, InputError
 from .models import Article, ArticleExtraction
-from .read import Notice, read_source, skip_reason
+from .read import ArticleReader, Notice, read_source, skip_reason
 from .sources import SourceFile
 
 # Files per task: enough to fill spaCy's batches and keep per-task overhead small, few enough
@@ -179,18 +179,15 @@ def _run(client, sources: list[SourceFile], model: str, cache: ExtractionCache |
     if progress is not None:
         items = progress(items, total=len(sources))
     run = ClusterRun()
-    names: dict[str, list[str]] = {}
+    reader = ArticleReader([])  # the files were read on the workers: it keeps notices and names
     order: list[ArticleExtraction | Article] = []
     for item in items:
         if item.problem is not None:
-            run.notices.append(Notice(item.name, item.problem, skipped=True))
+            reader.skip(item.name, item.problem)
             continue
         article = item.article
-        run.notices += [Notice(item.name, w, skipped=False) for w in item.warnings]
-        if article.content_hash in names:
-            names[article.content_hash].append(item.name)
+        if not reader.admit(item.name, article, item.warnings):
             continue
-        names[article.content_hash] = [item.name]
         extraction = item.extraction
         if extraction is not None:
             run.parsed += 1
@@ -204,11 +201,8 @@ def _run(client, sources: list[SourceFile], model: str, cache: ExtractionCache |
         again = {e.article.content_hash: e for e in _parse_here(client, missing, model)}
         run.parsed += len(again)
         order = [again[a.content_hash] if isinstance(a, Article) else a for a in order]
-    for extraction in order:  # as the local reader does: every name the text was found under
-        found = tuple(sorted(set(names[extraction.article.content_hash])))
-        if found != extraction.article.sources:
-            extraction = replace(extraction, article=replace(extraction.article, sources=found))
-        run.extractions.append(extraction)
+    run.extractions = [replace(e, article=reader.with_all_sources(e.article)) for e in order]
+    run.notices = reader.notices
     return run
 
 

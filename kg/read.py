@@ -309,15 +309,24 @@ class ArticleReader:
             try:
                 article, warnings = read_source(source, self.max_chars)
             except (OSError, ValueError) as exc:
-                self.notices.append(Notice(source.name, skip_reason(exc), skipped=True))
+                self.skip(source.name, skip_reason(exc))
                 continue
-            self.notices += [Notice(source.name, w, skipped=False) for w in warnings]
-            names = self._names.get(article.content_hash)
-            if names is not None:
-                names.append(source.name)
-                continue
-            self._names[article.content_hash] = [source.name]
-            yield article
+            if self.admit(source.name, article, warnings):
+                yield article
+
+    def skip(self, name: str, reason: str) -> None:
+        self.notices.append(Notice(name, reason, skipped=True))
+
+    def admit(self, name: str, article: Article, warnings: list[str]) -> bool:
+        """Record a file read elsewhere (a cluster's worker) as if read here: whether its text
+        is new, else ``name`` is one more name of an article already admitted."""
+        self.notices += [Notice(name, w, skipped=False) for w in warnings]
+        names = self._names.get(article.content_hash)
+        if names is not None:
+            names.append(name)
+            return False
+        self._names[article.content_hash] = [name]
+        return True
 
     def with_all_sources(self, article: Article) -> Article:
         names = tuple(sorted(set(self._names.get(article.content_hash, article.sources))))

@@ -1,16 +1,9 @@
 """Extraction on short sentences through the real spaCy model: positive and negative cases."""
 
 import pytest
+from claims import policies, roles
 
 from kg.models import EntityType, Status
-
-
-def roles(extraction):
-    return {(r.person.name, r.role.lower(), r.org.name if r.org else None, r.status) for r in extraction.roles}
-
-
-def policies(extraction):
-    return {(p.actor.name, p.policy, p.target.name) for p in extraction.policies}
 
 
 def test_extract_gazetteer_corrects_ner_person_labelled_org(analyse):

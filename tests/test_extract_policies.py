@@ -2,11 +2,9 @@
 goods and destinations of tariffs, failed events, blocs acting for their members. Sentences are
 made up for the tests, through the real spaCy model."""
 
+from claims import policies
+
 from kg.resolve import resolve
-
-
-def policies(extraction):
-    return {(p.actor.name, p.policy, p.target.name) for p in extraction.policies}
 
 
 def facts(kb):

@@ -3,12 +3,10 @@
 Sentences are written for these tests (invented people), through the real spaCy model.
 """
 
+from claims import roles
+
 from kg.models import Status
 from kg.resolve import resolve
-
-
-def roles(extraction):
-    return {(r.person.name, r.role.lower(), r.org.name if r.org else None, r.status) for r in extraction.roles}
 
 
 def people_orgs(kb):

@@ -27,7 +27,7 @@ def focus_country(
     a = ex.article.content_hash
     countries = [m for m in ex.mentions if m.type == EntityType.COUNTRY]
     taken = {resolver.key(a, m) for m in countries if sentence.start <= m.start < sentence.end and _titled(ex, m)}
-    counts = Counter(resolver.key(a, m) for m in countries)
+    counts = country_mentions(ex, resolver)
     people = {
         resolver.key(a, m)
         for m in ex.mentions
@@ -40,6 +40,14 @@ def focus_country(
         return None
     best = max(counts.values())
     return min(k for k, n in counts.items() if n == best)
+
+
+def country_mentions(ex: ArticleExtraction, resolver: Resolver, demonyms: bool = True) -> Counter[str]:
+    """How often the article names each country (its entity key); ``demonyms``: "Japanese" counts."""
+    a = ex.article.content_hash
+    return Counter(
+        resolver.key(a, m) for m in ex.mentions if m.type == EntityType.COUNTRY and (demonyms or m.via != "demonym")
+    )
 
 
 def _titled(ex: ArticleExtraction, m: Mention) -> bool:

@@ -3,11 +3,12 @@ body stands for), blocs acting for their members, and the direction of leaving a
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .models import ArticleExtraction, EntityType, PolicyClaim, PolicyFact
+from .focus import country_mentions
+from .models import ArticleExtraction, PolicyClaim, PolicyFact
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -104,10 +105,7 @@ def bloc_pairs(claim: PolicyClaim, bloc: str, ex: ArticleExtraction, resolver: R
 def focus_pair(claim: PolicyClaim, party: str, ex: ArticleExtraction, resolver: Resolver) -> list[PolicyFact]:
     """An engagement naming one party only (pattern ``focus_party``) is with the country the article
     names most often, when that country is named clearly more often than any other."""
-    a = ex.article.content_hash
-    counts = Counter(
-        resolver.key(a, m) for m in ex.mentions if m.type == EntityType.COUNTRY and m.via != "demonym"
-    ).most_common(2)
+    counts = country_mentions(ex, resolver, demonyms=False).most_common(2)
     if not counts or counts[0][1] < 2 or len(counts) > 1 and counts[1][1] == counts[0][1]:
         return []
     focus = counts[0][0]

@@ -12,53 +12,31 @@ One sub-package per relation family, each with its lexicon and its pattern table
 ``mentions`` finds the people, organisations and countries; ``syntax`` holds the parse helpers
 both families share; ``words.json`` the word and label sets they share. ``when`` dates the
 claims of both families from their sentences once they are built.
+
+This package's import stays light (no spaCy): resolution reads the family word lists in
+processes that never parse. The names below are imported when first used.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+import importlib
 
-from spacy.tokens import Doc
+_HOMES = {
+    "Lexicon": ".article",
+    "extract": ".article",
+    "lexicon": ".article",
+    "MentionIndex": ".mentions",
+    "clean_name": ".mentions",
+    "find_mentions": ".mentions",
+    "extract_policies": ".policies.claims",
+    "extract_roles": ".roles.claims",
+}
 
-from ..models import Article, ArticleExtraction
-from .mentions import MentionIndex, clean_name, find_mentions
-from .policies.claims import extract_policies
-from .policies.lexicon import PolicyLexicon, policy_lexicon
-from .roles.claims import extract_roles
-from .roles.lexicon import RoleLexicon, role_lexicon
-from .when import date_claims
-
-__all__ = [
-    "Lexicon",
-    "MentionIndex",
-    "clean_name",
-    "extract",
-    "extract_policies",
-    "extract_roles",
-    "find_mentions",
-    "lexicon",
-]
+__all__ = sorted(_HOMES)
 
 
-@dataclass(frozen=True)
-class Lexicon:
-    roles: RoleLexicon
-    policies: PolicyLexicon
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    """Both families' lexicons."""
-    return Lexicon(role_lexicon(), policy_lexicon())
-
-
-def extract(doc: Doc, article: Article) -> ArticleExtraction:
-    mentions = find_mentions(doc)
-    index = MentionIndex(doc, mentions)
-    roles = extract_roles(doc, article, index)
-    index.titles = [(r.provenance.start, frozenset(r.role.lower().split()), r.person) for r in roles]
-    policies = extract_policies(doc, article, index)
-    roles, policies = date_claims(doc, article, roles, policies)
-    ordered = tuple(mentions[k] for k in sorted(mentions))
-    return ArticleExtraction(article, ordered, tuple(roles), tuple(policies))
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(home, __name__), name)

@@ -12,9 +12,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from spacy.matcher import Matcher
-from spacy.vocab import Vocab
+if TYPE_CHECKING:  # spaCy is imported where a matcher is built: the word lists are read without it
+    from spacy.matcher import Matcher
+    from spacy.vocab import Vocab
 
 from ..datafiles import package_json
 
@@ -84,6 +86,8 @@ def matcher(vocab: Vocab, key: str, patterns: Callable[[], list[tuple[str, list[
     cached = _MATCHERS.get((id(vocab), key))
     if cached is not None and cached[0] is vocab:
         return cached[1]
+    from spacy.matcher import Matcher
+
     m = Matcher(vocab)
     for match_id, token_patterns in patterns():
         m.add(match_id, token_patterns)

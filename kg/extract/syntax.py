@@ -4,13 +4,16 @@ negation and subjects. Word and label sets come from ``words.json`` and the fami
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Span, Token
+if TYPE_CHECKING:  # annotations only: resolution imports the word lists without spaCy
+    from spacy.tokens import Span, Token
+
+    from .mentions import MentionIndex
 
 from ..gazetteer import load_gazetteer
 from ..models import Article, EntityType, Mention, Provenance
 from .data import shared_words
-from .mentions import MentionIndex
 from .roles.lexicon import is_head
 
 

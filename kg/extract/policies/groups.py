@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-
-from spacy.tokens import Span, Token
+from typing import TYPE_CHECKING
 
 from ...models import Article, EntityType, Mention, PolicyClaim
 from ..data import load_json, lower_set
-from ..mentions import MentionIndex
 from ..syntax import governing_verb, negated, np_mentions, provenance, subject
 from .lexicon import PACKAGE, PolicyLexicon
+
+if TYPE_CHECKING:  # resolution reads the group words without spaCy
+    from spacy.tokens import Span, Token
+
+    from ..mentions import MentionIndex
 
 
 @dataclass(frozen=True)

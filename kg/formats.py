@@ -109,9 +109,14 @@ def write_formats(graph: Graph, outdir: Path, formats: Iterable[str] = DEFAULT_F
 
     writers = {"ttl": turtle_bytes, "nt": ntriples_bytes, "jsonld": jsonld_bytes, "trig": trig_bytes}
     written: dict[str, Path] = {}
+    rdflib_graph = None  # our writers read a build's ``Triples``; rdflib's and networkx's need a Graph
     for key in parse_formats(list(formats)):
         path = outdir / FILES[key]
-        data = graphml_bytes(graph) if key == "graphml" else writers[key](graph)
+        source = graph
+        if key not in ("ttl", "nt") and not isinstance(graph, Graph):
+            rdflib_graph = rdflib_graph if rdflib_graph is not None else graph.to_graph()
+            source = rdflib_graph
+        data = graphml_bytes(source) if key == "graphml" else writers[key](source)
         write_atomic(path, data)
         written[key] = path
     return written

@@ -24,15 +24,34 @@ from .namespaces import (
 )
 from .registry import policy_keys
 from .resources import ontology_file
+from .triples import Triples
 
 ENTITY_CLASS = {EntityType.PERSON: NG.Person, EntityType.ORGANIZATION: NG.Organization, EntityType.COUNTRY: NG.Country}
 STATUS = {Status.CURRENT: NG.current, Status.FORMER: NG.former, Status.NOMINEE: NG.nominee}
 DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}  # by the length of the ISO string
 
 
+@lru_cache(maxsize=4096)
 def date_literal(value: str) -> Literal:
     """``"2025-03-30"^^xsd:date``, ``"2025-03"^^xsd:gYearMonth`` or ``"2025"^^xsd:gYear``."""
     return Literal(value, datatype=DATE_TYPES[len(value)])
+
+
+# Offsets, confidences and pattern names repeat across facts: each literal is made once
+# (rdflib's Literal checks and normalises its value, which costs more than the triple itself).
+@lru_cache(maxsize=65536)
+def _integer(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+@lru_cache(maxsize=4096)
+def _decimal(value: float) -> Literal:
+    return Literal(Decimal(str(value)), datatype=XSD.decimal)
+
+
+@lru_cache(maxsize=4096)
+def _text(value: str) -> Literal:
+    return Literal(value)
 
 
 @lru_cache(maxsize=1)
@@ -55,12 +74,18 @@ def entity_ref(key: str) -> URIRef:
 
 
 def build_graph(kb: KnowledgeBase) -> Graph:
-    g = new_graph()
+    """The graph of ``kb`` as an rdflib ``Graph``."""
+    return build_triples(kb).to_graph()
+
+
+def build_triples(kb: KnowledgeBase) -> Triples:
+    """The graph of ``kb`` as ``Triples``: what a build writes and reads back for its page."""
+    g = Triples()
     for triple in policy_taxonomy():
         g.add(triple)
     for status, term in STATUS.items():
         g.add((term, RDF.type, NG.RoleStatus))
-        g.add((term, RDFS.label, Literal(status.value)))
+        g.add((term, RDFS.label, _text(status.value)))
     articles = {a.content_hash: article_iri(a.content_hash) for a in kb.articles}
     for article in kb.articles:
         node = articles[article.content_hash]
@@ -83,7 +108,7 @@ def build_graph(kb: KnowledgeBase) -> Graph:
         g.add((node, RDF.type, NG.RoleAssignment))
         g.add((node, ORG.member, person))
         g.add((node, ORG.organization, org))
-        g.add((node, NG.roleLabel, Literal(fact.role)))
+        g.add((node, NG.roleLabel, _text(fact.role)))
         if fact.stated:
             g.add((node, SKOS.altLabel, Literal(fact.stated)))
         g.add((node, NG.status, STATUS[fact.status]))
@@ -105,7 +130,7 @@ def build_graph(kb: KnowledgeBase) -> Graph:
     return g
 
 
-def _add_entity(g: Graph, entity: Entity, articles: dict[str, URIRef], known: set[str]) -> None:
+def _add_entity(g: Triples, entity: Entity, articles: dict[str, URIRef], known: set[str]) -> None:
     node = entity_ref(entity.key)
     g.add((node, RDF.type, ENTITY_CLASS[entity.type]))
     g.add((node, RDFS.label, Literal(entity.label)))
@@ -119,12 +144,12 @@ def _add_entity(g: Graph, entity: Entity, articles: dict[str, URIRef], known: se
         g.add((node, NG.mentionedIn, articles[article]))
 
 
-def _add_provenance(g: Graph, node: URIRef, prov: Provenance, articles: dict[str, URIRef]) -> None:
+def _add_provenance(g: Triples, node: URIRef, prov: Provenance, articles: dict[str, URIRef]) -> None:
     g.add((node, PROV.wasDerivedFrom, articles[prov.article]))
     g.add((node, NG.evidence, Literal(prov.evidence)))
-    g.add((node, NG.startOffset, Literal(prov.start, datatype=XSD.integer)))
-    g.add((node, NG.endOffset, Literal(prov.end, datatype=XSD.integer)))
-    g.add((node, NG.pattern, Literal(prov.pattern)))
-    g.add((node, NG.confidence, Literal(Decimal(str(prov.confidence)), datatype=XSD.decimal)))
+    g.add((node, NG.startOffset, _integer(prov.start)))
+    g.add((node, NG.endOffset, _integer(prov.end)))
+    g.add((node, NG.pattern, _text(prov.pattern)))
+    g.add((node, NG.confidence, _decimal(prov.confidence)))
     if prov.date:
         g.add((node, DCTERMS.date, date_literal(prov.date)))

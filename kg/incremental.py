@@ -127,9 +127,9 @@ def add(
                 cache.put(extraction)
                 parsed[extraction.article.content_hash] = extraction
         knowledge = _resolve(articles, parsed | stored)
-        from .graph import build_graph
+        from .graph import build_triples
 
-        graph = build_graph(knowledge)
+        graph = build_triples(knowledge)
         view = read_view(graph)  # read once: for the summary and for the page
         summary = build_summary(view, knowledge)
         cached = len(articles) - len(pending)
@@ -215,12 +215,12 @@ def _resolve(articles: tuple[ArticleEntry, ...], extractions: dict[str, ArticleE
 
 def _rebuild_from_cache(outdir: Path, manifest: Manifest, model: str):
     """The graph and knowledge of the build ``manifest`` records, from the cache (no parsing)."""
-    from .graph import build_graph
+    from .graph import build_triples
 
     cache = ExtractionCache(outdir, model_version(model))
     hashes = [e.content_hash for e in manifest.articles]
     knowledge = _resolve(manifest.articles, _stored(outdir, hashes, cache))
-    return build_graph(knowledge), knowledge
+    return build_triples(knowledge), knowledge
 
 
 def _unchanged_result(manifest: Manifest, outdir: Path, reload, notices: list[Notice] | None = None) -> BuildResult:

@@ -22,7 +22,7 @@ class Status(str, Enum):
     NOMINEE = "nominee"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """A cleaned article: ``text`` is what the NLP stage reads; offsets point into it.
 
@@ -37,7 +37,7 @@ class Article:
     published: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A name in an article, typed by NER and the gazetteers.
 
@@ -54,7 +54,7 @@ class Mention:
     via: str = "name"  # name | demonym | capital | metonym | acronym
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Provenance:
     article: str  # content hash of the article
     evidence: str
@@ -70,7 +70,7 @@ class Provenance:
     until: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoleClaim:
     """A person–role–organisation fact as found in one sentence, before resolution."""
 
@@ -81,7 +81,7 @@ class RoleClaim:
     provenance: Provenance
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PolicyClaim:
     """A country–policy–country fact as found in one sentence, before resolution.
 
@@ -95,7 +95,7 @@ class PolicyClaim:
     provenance: Provenance
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleExtraction:
     article: Article
     mentions: tuple[Mention, ...]
@@ -103,7 +103,7 @@ class ArticleExtraction:
     policies: tuple[PolicyClaim, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """One real-world entity after resolution; ``key`` gives its stable IRI."""
 
@@ -116,7 +116,7 @@ class Entity:
     articles: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoleFact:
     person: str  # entity key
     role: str  # the canonical title (kg/titles.py)
@@ -126,7 +126,7 @@ class RoleFact:
     stated: str = ""  # the title as the sentence wrote it, when it is not the canonical one
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PolicyFact:
     actor: str
     policy: str
@@ -134,7 +134,7 @@ class PolicyFact:
     provenance: Provenance
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KnowledgeBase:
     """Everything the graph stage needs: resolved entities and facts, and the articles."""
 

@@ -64,8 +64,11 @@ class BuildResult:
 
     @property
     def graph(self) -> Graph:
+        """The graph as an rdflib ``Graph`` (made on first use from the build's ``Triples``)."""
         if self._graph is None:
             self._load()
+        if hasattr(self._graph, "to_graph"):  # a build's Triples
+            self._graph = self._graph.to_graph()
         return self._graph  # type: ignore[return-value]
 
     @property
@@ -249,12 +252,12 @@ def _build(
     formats: Iterable[str],
     scheduler: str | None = None,
 ) -> BuildResult:
-    from .graph import build_graph
+    from .graph import build_triples
 
     knowledge, notices, used = _extract_knowledge(
         inputs, model, progress, workers, outdir if cache else None, outdir, scheduler
     )
-    graph = build_graph(knowledge)
+    graph = build_triples(knowledge)
     cached = used.hits if used is not None else 0
     view = read_view(graph)  # read once: for the summary and for the page
     summary = build_summary(view, knowledge)

@@ -22,6 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from .namespaces import PREFIXES
+from .triples import Triples
 
 _PREFIX_OF = {str(ns): prefix for prefix, ns in PREFIXES.items()}
 _HEADER = "".join(f"PREFIX {prefix}: <{ns}>\n" for prefix, ns in sorted(PREFIXES.items()))
@@ -105,6 +106,9 @@ def _by_subject(graph: Graph) -> Iterator[tuple[object, dict[object, object]]]:
     about six times faster than iterating the graph. It is used only when it holds exactly the
     graph's triples (a graph of a ``Dataset`` shares the store with others: iterate instead).
     """
+    if isinstance(graph, Triples):
+        yield from graph.spo.items()
+        return
     index = getattr(graph.store, "_Memory__spo", None)
     if isinstance(index, dict) and type(graph) is Graph:
         count = sum(len(objects) for by_predicate in index.values() for objects in by_predicate.values())

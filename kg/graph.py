@@ -30,6 +30,30 @@ ENTITY_CLASS = {EntityType.PERSON: NG.Person, EntityType.ORGANIZATION: NG.Organi
 STATUS = {Status.CURRENT: NG.current, Status.FORMER: NG.former, Status.NOMINEE: NG.nominee}
 DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}  # by the length of the ISO string
 
+# Predicates and classes used per fact, looked up once (a closed namespace's attribute costs a
+# call and a check every time).
+_A, _LABEL, _ALT = RDF.type, RDFS.label, SKOS.altLabel
+_ROLE_ASSIGNMENT, _POLICY_RELATION = NG.RoleAssignment, NG.PolicyRelation
+_HOLDS, _MEMBER, _ORGANIZATION, _ROLE_LABEL, _STATUS = (
+    NG.holdsRoleIn,
+    ORG.member,
+    ORG.organization,
+    NG.roleLabel,
+    NG.status,
+)
+_START_DATE, _END_DATE = SCHEMA.startDate, SCHEMA.endDate
+_ACTOR, _TARGET, _POLICY = NG.actor, NG.target, NG.policy
+_DERIVED, _EVIDENCE, _START, _END, _PATTERN, _CONFIDENCE, _DATE = (
+    PROV.wasDerivedFrom,
+    NG.evidence,
+    NG.startOffset,
+    NG.endOffset,
+    NG.pattern,
+    NG.confidence,
+    DCTERMS.date,
+)
+_MENTIONED_IN = NG.mentionedIn
+
 
 @lru_cache(maxsize=4096)
 def date_literal(value: str) -> Literal:
@@ -68,6 +92,7 @@ def new_graph() -> Graph:
     return g
 
 
+@lru_cache(maxsize=65536)
 def entity_ref(key: str) -> URIRef:
     kind, _, name = key.partition(":")
     return entity_iri(kind, name)
@@ -99,33 +124,34 @@ def build_triples(kb: KnowledgeBase) -> Triples:
     known = {e.key for e in kb.entities}
     for entity in kb.entities:
         _add_entity(g, entity, articles, known)
+    add = g.add
     for fact in kb.roles:
         person, org = entity_ref(fact.person), entity_ref(fact.org)
         node = role_assignment_iri(
             fact.person, fact.role, fact.org, fact.status.value, fact.provenance.article, fact.provenance.start
         )
-        g.add((person, NG.holdsRoleIn, org))
-        g.add((node, RDF.type, NG.RoleAssignment))
-        g.add((node, ORG.member, person))
-        g.add((node, ORG.organization, org))
-        g.add((node, NG.roleLabel, _text(fact.role)))
+        add((person, _HOLDS, org))
+        add((node, _A, _ROLE_ASSIGNMENT))
+        add((node, _MEMBER, person))
+        add((node, _ORGANIZATION, org))
+        add((node, _ROLE_LABEL, _text(fact.role)))
         if fact.stated:
-            g.add((node, SKOS.altLabel, Literal(fact.stated)))
-        g.add((node, NG.status, STATUS[fact.status]))
+            add((node, _ALT, Literal(fact.stated)))
+        add((node, _STATUS, STATUS[fact.status]))
         if fact.provenance.since:
-            g.add((node, SCHEMA.startDate, date_literal(fact.provenance.since)))
+            add((node, _START_DATE, date_literal(fact.provenance.since)))
         if fact.provenance.until:
-            g.add((node, SCHEMA.endDate, date_literal(fact.provenance.until)))
+            add((node, _END_DATE, date_literal(fact.provenance.until)))
         _add_provenance(g, node, fact.provenance, articles)
     policy_property = {key: URIRef(rel.property) for key, rel in policy_keys().items()}
     for fact in kb.policies:
         actor, target = entity_ref(fact.actor), entity_ref(fact.target)
         node = policy_relation_iri(fact.actor, fact.policy, fact.target, fact.provenance.article, fact.provenance.start)
-        g.add((actor, policy_property[fact.policy], target))
-        g.add((node, RDF.type, NG.PolicyRelation))
-        g.add((node, NG.actor, actor))
-        g.add((node, NG.target, target))
-        g.add((node, NG.policy, policy_concept_iri(fact.policy)))
+        add((actor, policy_property[fact.policy], target))
+        add((node, _A, _POLICY_RELATION))
+        add((node, _ACTOR, actor))
+        add((node, _TARGET, target))
+        add((node, _POLICY, policy_concept_iri(fact.policy)))
         _add_provenance(g, node, fact.provenance, articles)
     return g
 
@@ -141,15 +167,16 @@ def _add_entity(g: Triples, entity: Entity, articles: dict[str, URIRef], known: 
     if entity.part_of and entity.part_of in known:
         g.add((node, DCTERMS.isPartOf, entity_ref(entity.part_of)))
     for article in entity.articles:
-        g.add((node, NG.mentionedIn, articles[article]))
+        g.add((node, _MENTIONED_IN, articles[article]))
 
 
 def _add_provenance(g: Triples, node: URIRef, prov: Provenance, articles: dict[str, URIRef]) -> None:
-    g.add((node, PROV.wasDerivedFrom, articles[prov.article]))
-    g.add((node, NG.evidence, Literal(prov.evidence)))
-    g.add((node, NG.startOffset, _integer(prov.start)))
-    g.add((node, NG.endOffset, _integer(prov.end)))
-    g.add((node, NG.pattern, _text(prov.pattern)))
-    g.add((node, NG.confidence, _decimal(prov.confidence)))
+    add = g.add
+    add((node, _DERIVED, articles[prov.article]))
+    add((node, _EVIDENCE, Literal(prov.evidence)))
+    add((node, _START, _integer(prov.start)))
+    add((node, _END, _integer(prov.end)))
+    add((node, _PATTERN, _text(prov.pattern)))
+    add((node, _CONFIDENCE, _decimal(prov.confidence)))
     if prov.date:
-        g.add((node, DCTERMS.date, date_literal(prov.date)))
+        add((node, _DATE, date_literal(prov.date)))

@@ -27,6 +27,11 @@ from rdflib.term import Node
 from .errors import InputError
 from .namespaces import NG, SCHEMA, WD
 from .registry import Relation, families
+from .triples import Triples
+
+# looked up once: a closed namespace's attribute costs a call every time, for every fact read
+_DERIVED, _CONFIDENCE, _ROLE_LABEL, _STATUS = PROV.wasDerivedFrom, NG.confidence, NG.roleLabel, NG.status
+_EVIDENCE, _DATE, _SINCE, _UNTIL = NG.evidence, DCTERMS.date, SCHEMA.startDate, SCHEMA.endDate
 
 # Most specific first: ng:Country is also an ng:Organization.
 ENTITY_TYPES: tuple[tuple[str, URIRef], ...] = (
@@ -287,14 +292,17 @@ def _qualified(graph: Graph, relations: Mapping[str, Relation]) -> Iterable[tupl
     """((subject, direct property, object), evidence) for every qualified node of every family."""
     by_concept = {rel.concept: rel.property for rel in relations.values() if rel.concept}
     direct: dict[Node, str | None] = {}
+    memo: dict = {}
     for fam in families():
         if fam.node_class is None or fam.subject is None or fam.object is None:
             continue
-        for node in sorted(graph.subjects(RDF.type, URIRef(fam.node_class))):
-            subject, obj = graph.value(node, URIRef(fam.subject)), graph.value(node, URIRef(fam.object))
+        subject_of, object_of = URIRef(fam.subject), URIRef(fam.object)
+        concept_of = URIRef(fam.concept) if fam.concept else None
+        for node in sorted(graph.subjects(RDF.type, URIRef(fam.node_class)), key=str):
+            subject, obj = graph.value(node, subject_of), graph.value(node, object_of)
             if not isinstance(subject, URIRef) or not isinstance(obj, URIRef):
                 continue
-            concept = graph.value(node, URIRef(fam.concept)) if fam.concept else None
+            concept = graph.value(node, concept_of) if concept_of is not None else None
             if fam.concept:
                 if concept is None:
                     continue
@@ -305,7 +313,7 @@ def _qualified(graph: Graph, relations: Mapping[str, Relation]) -> Iterable[tupl
                 prop = fam.relations[0].property
             if prop is None or prop not in relations:
                 continue
-            yield (str(subject), prop, str(obj)), _evidence(graph, node, concept)
+            yield (str(subject), prop, str(obj)), _evidence(graph, node, concept, memo)
 
 
 def _direct_property(graph: Graph, concept: Node, by_concept: Mapping[str, str]) -> str | None:
@@ -323,27 +331,27 @@ def _direct_property(graph: Graph, concept: Node, by_concept: Mapping[str, str])
     return None
 
 
-def _evidence(graph: Graph, node: Node, concept: Node | None) -> Evidence:
-    articles = tuple(sorted({str(a) for a in graph.objects(node, PROV.wasDerivedFrom)}))
-    files = tuple(
-        sorted(
-            {
-                str(f)
-                for article in graph.objects(node, PROV.wasDerivedFrom)
-                for f in graph.objects(article, NG.sourceFile)
-            }
-        )
-    )
-    literal = graph.value(node, NG.confidence)
+def _evidence(graph: Graph, node: Node, concept: Node | None, memo: dict) -> Evidence:
+    """The evidence of one qualified node; ``memo`` keeps what its articles, status and concept
+    give (shared by many nodes) across the calls of one read."""
+    props = _properties(graph, node)
+
+    def text(p: Node) -> str:
+        return min((str(o) for o in props.get(p, ()) if isinstance(o, Literal)), default="")
+
+    sources = [memo[a] if a in memo else memo.setdefault(a, _article_facts(graph, a)) for a in props.get(_DERIVED, ())]
+    literal = next(iter(props.get(_CONFIDENCE, ())), None)
     try:
         confidence = float(literal) if literal is not None else None
     except ValueError:
         confidence = None
-    title = first_text(graph, node, NG.roleLabel) or ""
-    status_term = graph.value(node, NG.status)
-    status = "" if status_term is None else first_text(graph, status_term, RDFS.label) or local_name(status_term)
+    title = text(_ROLE_LABEL)
+    status_term = next(iter(props.get(_STATUS, ())), None)
+    if status_term is not None and status_term not in memo:
+        memo[status_term] = first_text(graph, status_term, RDFS.label) or local_name(status_term)
+    status = "" if status_term is None else memo[status_term]
     if concept is not None:
-        label = _concept_label(graph, concept)
+        label = memo[concept] if concept in memo else memo.setdefault(concept, _concept_label(graph, concept))
     else:
         label = title or "member"
         # "current" is how a bare title reads anyway; only other statuses are spelt out.
@@ -351,21 +359,34 @@ def _evidence(graph: Graph, node: Node, concept: Node | None) -> Evidence:
             label = f"{label} ({status})"
     return Evidence(
         node=str(node),
-        sentence=first_text(graph, node, NG.evidence) or "",
-        articles=articles,
-        files=files,
+        sentence=text(_EVIDENCE),
+        articles=tuple(sorted({str(a) for a in props.get(_DERIVED, ())})),
+        files=tuple(sorted({f for _issued, files in sources for f in files})),
         confidence=confidence,
         label=label,
         title=title,
         status=status,
         concept=str(concept) if concept is not None else "",
-        date=first_text(graph, node, DCTERMS.date) or "",
-        since=first_text(graph, node, SCHEMA.startDate) or "",
-        until=first_text(graph, node, SCHEMA.endDate) or "",
-        published=min(
-            (d for a in graph.objects(node, PROV.wasDerivedFrom) for d in texts(graph, a, DCTERMS.issued)), default=""
-        ),
+        date=text(_DATE),
+        since=text(_SINCE),
+        until=text(_UNTIL),
+        published=min((d for issued, _files in sources for d in issued), default=""),
     )
+
+
+def _properties(graph: Graph | Triples, node: Node) -> Mapping[Node, Iterable[Node]]:
+    """Predicate -> objects of ``node``, read at once (a build's ``Triples`` holds them so)."""
+    if isinstance(graph, Triples):
+        return graph.spo.get(node, {})
+    props: dict[Node, list[Node]] = defaultdict(list)
+    for p, o in graph.predicate_objects(node):
+        props[p].append(o)
+    return props
+
+
+def _article_facts(graph: Graph, article: Node) -> tuple[list[str], list[str]]:
+    """(issued dates, source files) of an article."""
+    return texts(graph, article, DCTERMS.issued), sorted({str(f) for f in graph.objects(article, NG.sourceFile)})
 
 
 def _concept_label(graph: Graph, concept: Node) -> str:

@@ -127,6 +127,7 @@ def add(
                 cache.put(extraction)
                 parsed[extraction.article.content_hash] = extraction
         knowledge = _resolve(articles, parsed | stored)
+        del parsed, stored  # the mentions: resolution was their last use, and the graph needs room
         from .graph import build_triples
 
         graph = build_triples(knowledge)

@@ -34,6 +34,7 @@ from .policy_parties import bloc_pairs, fellow_members, focus_pair, members_name
 from .titles import canonical_titles
 
 
+@lru_cache(maxsize=65536)  # names repeat across articles: each is folded once
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
@@ -62,6 +63,7 @@ def unspin(name: str) -> str:
     return " ".join(words.get(w.lower(), w) for w in out)
 
 
+@lru_cache(maxsize=65536)
 def _tokens(name: str) -> frozenset[str]:
     return frozenset(_fold(name).replace("-", " ").split())
 

@@ -21,18 +21,43 @@ Triple = tuple[Node, Node, Node]
 class Triples:
     def __init__(self, triples: Iterable[Triple] = ()) -> None:
         self.spo: dict[Node, dict[Node, set[Node]]] = {}
-        self._pos: dict[Node, dict[Node, set[Node]]] = {}
+        self._by_object: dict[Node, dict[Node, set[Node]]] | None = None  # made when first asked
         self._count = 0
         for triple in triples:
             self.add(triple)
 
     def add(self, triple: Triple) -> None:
         s, p, o = triple
-        objects = self.spo.setdefault(s, {}).setdefault(p, set())
-        if o not in objects:
-            objects.add(o)
-            self._pos.setdefault(p, {}).setdefault(o, set()).add(s)
-            self._count += 1
+        by_predicate = self.spo.get(s)
+        if by_predicate is None:
+            by_predicate = self.spo[s] = {}
+        objects = by_predicate.get(p)
+        if objects is None:
+            objects = by_predicate[p] = set()
+        elif o in objects:
+            return
+        objects.add(o)
+        self._count += 1
+        self._by_object = None
+
+    @property
+    def _pos(self) -> dict[Node, dict[Node, set[Node]]]:
+        """predicate -> object -> subjects, made in one pass on the first read that needs it."""
+        if self._by_object is None:
+            pos: dict[Node, dict[Node, set[Node]]] = {}
+            for s, by_predicate in self.spo.items():
+                for p, objects in by_predicate.items():
+                    by_object = pos.get(p)
+                    if by_object is None:
+                        by_object = pos[p] = {}
+                    for o in objects:
+                        subjects = by_object.get(o)
+                        if subjects is None:
+                            by_object[o] = {s}
+                        else:
+                            subjects.add(s)
+            self._by_object = pos
+        return self._by_object
 
     def __len__(self) -> int:
         return self._count

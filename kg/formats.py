@@ -9,7 +9,7 @@
   qualified nodes derived from it (``ng:RoleAssignment``, ``ng:PolicyRelation``) and all their
   triples; everything else (entities, articles, direct triples, policy concepts) in the default graph |
 | ``graphml`` | ``graph.graphml`` | GraphML for Gephi or Cytoscape: entities as nodes, direct facts as edges |
-| ``store`` | ``graph.oxigraph/`` | an on-disk Oxigraph store (a folder, ``kg.store``) that ``kg query`` and ``kg serve`` read |
+| ``store`` | ``graph.oxigraph/`` | an on-disk Oxigraph store folder (``kg.store``) for ``kg query``, ``kg serve`` |
 
 The union of the TriG graphs is the Turtle graph. Every file (not the store) is deterministic (the same graph
 gives the same bytes) and written atomically. Nothing here imports spaCy; networkx only for GraphML.

@@ -4,8 +4,8 @@ A build holds ``OUTDIR/.lock`` (``flock``, not waiting) from start to end: a sec
 the same folder stops at once. Outputs are written into ``OUTDIR/.staging-<pid>/`` and renamed
 into place together at the end, with Ctrl-C and SIGTERM held for those few renames, so the
 folder always holds the complete set of one build. An output that is a folder (the Oxigraph
-store) cannot be renamed onto the old one: the old is renamed aside first, then removed. Leftovers of a build that was killed
-(staging folders, temporary files) are removed by the next build.
+store) cannot be renamed onto the old one: the old is renamed aside first, then removed.
+Leftovers of a build that was killed (staging folders, temporary files) are removed by the next build.
 """
 
 from __future__ import annotations

@@ -195,7 +195,6 @@ def endpoint(
 ) -> Iterator[str]:
     """Run the endpoint for the duration of the ``with`` block; yields its query URL."""
     from .serve_http import make_handler
-
     from .store import find_store, open_store
 
     store = find_store(Path(graph))

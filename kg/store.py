@@ -39,7 +39,8 @@ def find_store(path: Path) -> Path | None:
 
 
 def write_store(graph: Graph, path: Path) -> Path:
-    """Write ``graph`` as a new store at ``path`` (anything there is removed first: the build writes into its staging folder)."""
+    """Write ``graph`` as a new store at ``path``; anything there is removed first (the build
+    writes it into its staging folder, ``kg.outdir``, and publishes it with the files)."""
     import pyoxigraph
 
     from .export import ntriples_bytes
@@ -60,7 +61,7 @@ def open_store(path: Path):
     import pyoxigraph
 
     if not is_store(path):
-        raise InputError(f"not an Oxigraph store: {path} (build one with `kg build INPUT -o OUTDIR --format ttl,store`)")
+        raise InputError(f"not an Oxigraph store: {path} (build one with `kg build INPUT -o OUT --format ttl,store`)")
     try:
         return pyoxigraph.Store.read_only(str(path))
     except OSError as exc:

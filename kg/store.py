@@ -64,7 +64,7 @@ def open_store(path: Path):
         raise InputError(f"not an Oxigraph store: {path} (build one with `kg build INPUT -o OUT --format ttl,store`)")
     try:
         return pyoxigraph.Store.read_only(str(path))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB's "Corruption: ..."
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise InputError(f"cannot open the Oxigraph store {path}: {reason} (build it again with kg build)") from None
 

@@ -73,6 +73,16 @@ def test_store_stats_reads_the_store(built: Path):
     assert ok("stats", str(built / STORE), "--top", "3") == ok("stats", str(built / "graph.ttl"), "--top", "3")
 
 
+def test_store_damaged_is_one_line(tmp_path: Path):
+    damaged = tmp_path / STORE
+    damaged.mkdir()
+    (damaged / "CURRENT").write_text("junk\n")
+    for command in (["query", str(damaged), "person_role_org"], ["serve", str(damaged), "--port", "0"]):
+        done = kg(*command, timeout=60)
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.startswith(f"kg: error: cannot open the Oxigraph store {damaged}: "), done.stderr
+
+
 def ask(url: str, query: str) -> tuple[int, bytes]:
     request = urllib.request.Request(
         url + "?" + urllib.parse.urlencode({"query": query}), headers={"Accept": "application/sparql-results+json"}

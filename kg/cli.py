@@ -58,7 +58,8 @@ def query(graph: Path, query: str, fmt: str, store: str, allow_service: bool) ->
     """Run a SPARQL QUERY over GRAPH: a bundled query's name, an .rq file, or a SPARQL string.
 
     SELECT, ASK, CONSTRUCT and DESCRIBE over Turtle, N-Triples, JSON-LD, TriG or N-Quads (by
-    file extension; the default graph of a TriG file is the union of its graphs). The prefixes
+    file extension; the default graph of a TriG file is the union of its graphs), or over the
+    Oxigraph store of `kg build --format store` (OUT/graph.oxigraph, read-only). The prefixes
     ng:, id:, policy:, schema:, org:, prov:, dcterms:, skos:, owl:, rdf:, rdfs:, xsd: and wd:
     are predeclared. `kg queries` lists the names of the bundled queries. Queries never leave
     the machine: SERVICE is refused (exit 2) unless --allow-service.
@@ -69,6 +70,7 @@ def query(graph: Path, query: str, fmt: str, store: str, allow_service: bool) ->
       kg query build/graph.ttl my-queries/roles.rq
       kg query build/graph.ttl "SELECT ?p WHERE { ?p a ng:Person }" --format csv
       kg query build/graph.trig "CONSTRUCT WHERE { ?p ng:tariff ?c }" --store rdflib
+      kg query build/graph.oxigraph person_role_org
     """
     from .query import format_result, query_file
 
@@ -158,11 +160,13 @@ def serve(graph: Path, port: int, timeout: int, max_rows: int, allow_service: bo
 
     Each query runs in a worker process that is killed at --timeout (answer 503); more than
     --max-rows rows answer 422 (add LIMIT); updates get 403, SERVICE 400 unless
-    --allow-service, a foreign Host header 403. SIGINT or SIGTERM stop it cleanly.
+    --allow-service, a foreign Host header 403. SIGINT or SIGTERM stop it cleanly. GRAPH may
+    be the Oxigraph store of `kg build --format store`: answered from it, read-only, no copy.
 
     \b
     Example:
       kg serve build/graph.ttl --port 7878
+      kg serve build/graph.oxigraph
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s a ?t } LIMIT 5' http://127.0.0.1:7878/query
     """
     from .serve import serve as run_server

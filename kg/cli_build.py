@@ -28,7 +28,8 @@ from .cliutil import friendly, progress_bar, stop_on_sigterm
     "formats",
     default="ttl",
     show_default=True,
-    help="Graph files to write, comma-separated: ttl, nt, jsonld, trig (a named graph per article), graphml.",
+    help="Graph files to write, comma-separated: ttl, nt, jsonld, trig (a named graph per article), graphml, "
+    "store (graph.oxigraph/, an on-disk Oxigraph store for kg query and kg serve).",
 )
 @friendly
 def build(
@@ -45,12 +46,14 @@ def build(
 
     INPUTS are article files or folders of them (.txt, .md, .html), globs ('wire/*.txt',
     quoted) or @LIST files naming one path per line. --format adds
-    graph.nt, graph.jsonld, graph.trig or graph.graphml (for Gephi or Cytoscape).
+    graph.nt, graph.jsonld, graph.trig or graph.graphml (for Gephi or Cytoscape), and
+    store the folder graph.oxigraph (an Oxigraph store that kg query and kg serve read).
 
     \b
     Example:
       kg build corpus -o build
       kg build corpus -o build --format ttl,nt,jsonld,trig,graphml
+      kg build corpus -o build --format ttl,store
       kg build ../shared/seeds notes/extra.txt -o seeds-graph --model en_core_web_sm
       kg build 'archive/**/*.html' -o out --scheduler tcp://10.0.0.5:8786
     """

@@ -9,8 +9,9 @@
   qualified nodes derived from it (``ng:RoleAssignment``, ``ng:PolicyRelation``) and all their
   triples; everything else (entities, articles, direct triples, policy concepts) in the default graph |
 | ``graphml`` | ``graph.graphml`` | GraphML for Gephi or Cytoscape: entities as nodes, direct facts as edges |
+| ``store`` | ``graph.oxigraph/`` | an on-disk Oxigraph store folder (``kg.store``) for ``kg query``, ``kg serve`` |
 
-The union of the TriG graphs is the Turtle graph. Every file is deterministic (the same graph
+The union of the TriG graphs is the Turtle graph. Every file (not the store) is deterministic (the same graph
 gives the same bytes) and written atomically. Nothing here imports spaCy; networkx only for GraphML.
 """
 
@@ -33,6 +34,7 @@ FILES = {
     "jsonld": "graph.jsonld",
     "trig": "graph.trig",
     "graphml": "graph.graphml",
+    "store": "graph.oxigraph",
 }
 DEFAULT_FORMATS = ("ttl",)
 # rdflib parser names of the formats that hold several graphs: read into a Dataset
@@ -60,7 +62,8 @@ def rdf_format(path: Path) -> str:
 
 
 def read_graph(path: Path, union: bool = True) -> Graph:
-    """Read a graph the project wrote: Turtle, N-Triples, JSON-LD, TriG or N-Quads (by extension).
+    """Read a graph the project wrote: Turtle, N-Triples, JSON-LD, TriG or N-Quads (by extension),
+    or an Oxigraph store (``kg.store``: the folder, or a build folder holding ``graph.oxigraph``).
 
     A TriG or N-Quads file is read into a ``Dataset``; with ``union`` (the default) its graphs
     are merged into one ``Graph``, otherwise the ``Dataset`` itself is returned, whose default
@@ -68,6 +71,11 @@ def read_graph(path: Path, union: bool = True) -> Graph:
     """
     if not path.exists():
         raise InputError(f"graph not found: {path} (build one with `kg build INPUT -o OUTDIR`)")
+    from .store import find_store, read_store
+
+    store = find_store(path)
+    if store is not None:
+        return read_store(store)
     fmt = rdf_format(path)
     try:
         if fmt in QUAD_FORMATS:
@@ -89,7 +97,7 @@ def read_graph(path: Path, union: bool = True) -> Graph:
 
 
 # What `kg stats`, `kg query`, `kg viz` ... read, for the message of a file they cannot.
-READABLE = "Turtle .ttl, N-Triples .nt, JSON-LD .jsonld, TriG .trig, N-Quads .nq"
+READABLE = "Turtle .ttl, N-Triples .nt, JSON-LD .jsonld, TriG .trig, N-Quads .nq, an Oxigraph store folder"
 
 
 def not_a_graph(path: Path, exc: BaseException) -> InputError:
@@ -106,12 +114,16 @@ def not_a_graph(path: Path, exc: BaseException) -> InputError:
 def write_formats(graph: Graph, outdir: Path, formats: Iterable[str] = DEFAULT_FORMATS) -> dict[str, Path]:
     """Write ``graph`` into ``outdir`` once per format key; returns {key: path}."""
     from .export import turtle_bytes, write_atomic
+    from .store import write_store
 
     writers = {"ttl": turtle_bytes, "nt": ntriples_bytes, "jsonld": jsonld_bytes, "trig": trig_bytes}
     written: dict[str, Path] = {}
     rdflib_graph = None  # our writers read a build's ``Triples``; rdflib's and networkx's need a Graph
     for key in parse_formats(list(formats)):
         path = outdir / FILES[key]
+        if key == "store":
+            written[key] = write_store(graph, path)
+            continue
         source = graph
         if key not in ("ttl", "nt") and not isinstance(graph, Graph):
             rdflib_graph = rdflib_graph if rdflib_graph is not None else graph.to_graph()

@@ -8,7 +8,8 @@ It records, as data (JSON, decoded and validated with ``msgspec``):
 - ``files``: every input file, in input order, with the SHA-256 of its bytes;
 - ``articles``: the distinct articles in the order they were resolved (content hash and the
   names of the files that hold it);
-- ``formats`` and ``outputs``: the graph files written and the SHA-256 of each output;
+- ``formats`` and ``outputs``: the graph files written and the SHA-256 of each output (of the
+  Oxigraph store folder, a stamp of its files' names, sizes and times: ``kg.store.folder_stamp``);
 - ``entries``: a stamp (size, modification time, inode) of the articles' cache entries, so an
   entry edited or removed since (by hand, or by an attacker) is read and checked again;
 - ``notices``: what the reader reported (skipped files, warnings), repeated by a build that
@@ -116,7 +117,10 @@ def fingerprint(paths: list[Path]) -> tuple[tuple[str, str], ...]:
 
 
 def output_hashes(outdir: Path, names: list[str]) -> dict[str, str]:
-    return {name: file_hash(outdir / name) for name in sorted(names)}
+    """The SHA-256 of each output file; of a folder (the Oxigraph store), a stamp of its files."""
+    from .store import folder_stamp
+
+    return {name: folder_stamp(p) if (p := outdir / name).is_dir() else file_hash(p) for name in sorted(names)}
 
 
 @lru_cache(maxsize=2)

@@ -3,8 +3,9 @@
 A build holds ``OUTDIR/.lock`` (``flock``, not waiting) from start to end: a second build into
 the same folder stops at once. Outputs are written into ``OUTDIR/.staging-<pid>/`` and renamed
 into place together at the end, with Ctrl-C and SIGTERM held for those few renames, so the
-folder always holds the complete set of one build. Leftovers of a build that was killed
-(staging folders, temporary files) are removed by the next build.
+folder always holds the complete set of one build. An output that is a folder (the Oxigraph
+store) cannot be renamed onto the old one: the old is renamed aside first, then removed.
+Leftovers of a build that was killed (staging folders, temporary files) are removed by the next build.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .errors import InputError
 
 LOCK = ".lock"
 STAGING = ".staging-"
+ASIDE = ".old"  # an output folder replaced or stale, set aside in the staging folder until removed
 
 
 @contextmanager
@@ -76,10 +78,23 @@ def publish(staging: Path, outdir: Path, names: Iterable[str], stale: Iterable[s
 
     with hold_interrupts():
         for name in names:
+            if (staging / name).is_dir():  # a folder (the store) cannot replace a folder: the old one goes aside
+                _set_aside(outdir / name, staging)
             os.replace(staging / name, outdir / name)
         for name in stale:
-            with contextlib.suppress(FileNotFoundError):
-                (outdir / name).unlink()
+            if (outdir / name).is_dir():
+                _set_aside(outdir / name, staging)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    (outdir / name).unlink()
+        for old in staging.glob("*" + ASIDE):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _set_aside(folder: Path, staging: Path) -> None:
+    """Move an output folder into the staging folder, to be removed with it (or by the next build)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.replace(folder, staging / (folder.name + ASIDE))
 
 
 def check_outdir(outdir: Path) -> None:

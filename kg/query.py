@@ -159,15 +159,20 @@ def _rdflib_result(result) -> QueryResult:
 
 
 def query_file(path: Path, query: str, store: str = "oxigraph", allow_service: bool = False) -> QueryResult:
-    """Run ``query`` on the graph file ``path`` (Turtle, N-Triples, JSON-LD, TriG, N-Quads).
+    """Run ``query`` on the graph file ``path`` (Turtle, N-Triples, JSON-LD, TriG, N-Quads), or on
+    an Oxigraph store folder (``kg.store``), opened read-only and queried where it lies.
 
     The default graph of a TriG or N-Quads file is the union of its graphs.
     """
     from .formats import read_graph
+    from .store import find_store, open_store
 
     if store not in STORES:
         raise QueryError(f"unknown store {store!r} (choose from {', '.join(STORES)})")
     text = read_query(query)
+    folder = find_store(path)
+    if folder is not None and store == "oxigraph":
+        return execute_oxigraph(open_store(folder), text, allow_service=allow_service)
     if store == "rdflib":
         return execute(read_graph(path, union=False), text, allow_service=allow_service)
     return execute_oxigraph(load_oxigraph(path), text, union=_is_dataset(path), allow_service=allow_service)

@@ -2,7 +2,9 @@
 
 Design: the HTTP side is the standard library's ``ThreadingHTTPServer`` in this process; each
 query is answered by one of a few pre-started worker processes (``kg/serve_worker.py``) that
-hold the graph in a read-only pyoxigraph store, loaded once into a temporary folder. Why not
+hold the graph in a read-only pyoxigraph store, loaded once into a temporary folder; given an
+Oxigraph store (``kg build --format store``, see ``kg.store``), the workers open that store
+read-only where it lies, with no copy, and it is never written or removed. Why not
 Oxigraph's own server (``oxigraph serve-read-only``): its timeout does not stop the work (a
 core stays busy) and a query past it can answer 200 with no rows; it has no result cap, no
 ``Host`` check and no way to refuse ``SERVICE``. A query past ``timeout`` here kills its worker
@@ -193,17 +195,24 @@ def endpoint(
 ) -> Iterator[str]:
     """Run the endpoint for the duration of the ``with`` block; yields its query URL."""
     from .serve_http import make_handler
+    from .store import find_store, open_store
 
-    if not Path(graph).is_file():
+    store = find_store(Path(graph))
+    if store is not None:
+        open_store(store)  # a damaged store fails here, in one line, not in each worker
+    elif not Path(graph).is_file():
         raise InputError(f"graph not found: {graph} (build one with `kg build INPUT -o OUTDIR`)")
     settings = {"timeout": timeout, "allow_service": allow_service, "pool": None, "port": port}
     server = _bind(port, make_handler(settings))
     settings["port"] = port = server.server_address[1]
     pool, serving = None, False
     try:
-        with tempfile.TemporaryDirectory(prefix="kg-serve-") as tmp:
-            location = Path(tmp) / "db"
-            load_database(Path(graph), location)
+        with contextlib.ExitStack() as folders:
+            if store is not None:  # the workers read it where it lies, read-only: nothing is copied
+                location = store
+            else:
+                location = Path(folders.enter_context(tempfile.TemporaryDirectory(prefix="kg-serve-"))) / "db"
+                load_database(Path(graph), location)
             try:
                 pool = settings["pool"] = WorkerPool(location, workers, max_rows)
                 threading.Thread(target=server.serve_forever, daemon=True, name="kg-serve-http").start()

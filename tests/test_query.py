@@ -254,5 +254,5 @@ def test_cli_stats_on_a_file_that_is_no_graph_names_it_and_the_formats(tmp_path:
         (line,) = result.stderr.splitlines()
         assert line == (
             f"kg: error: {notes} is not a graph file: kg reads Turtle .ttl, N-Triples .nt, JSON-LD .jsonld, "
-            "TriG .trig, N-Quads .nq (build one with `kg build`)"
+            "TriG .trig, N-Quads .nq, an Oxigraph store folder (build one with `kg build`)"
         )

@@ -71,6 +71,20 @@ def write_html(
     ``view``: ``graph`` already read (``read_graph_view``), when the caller has it.
     Returns the number of entities and links drawn.
     """
+    page, drawn = page_html(graph, title=title, selection=selection, size_by=size_by, view=view)
+    write_atomic(Path(path), page.encode("utf-8"))
+    return drawn
+
+
+def page_html(
+    graph: rdflib.Graph,
+    *,
+    title: str = "newsgraph",
+    selection: Selection | None = None,
+    size_by: str = "degree",
+    view: GraphView | None = None,
+) -> tuple[str, tuple[int, int]]:
+    """The page of ``graph`` and the numbers of entities and links it draws."""
     view = view if view is not None else read_graph_view(graph)
     entities = dict(view.entities)
     links = read_links(view)
@@ -92,8 +106,7 @@ def write_html(
         facts=fact_records(links, entities, read_articles(graph)),
         counts=counts,
     )
-    write_atomic(Path(path), page.encode("utf-8"))
-    return len(nodes), len(records)
+    return page, (len(nodes), len(records))
 
 
 def parse_types(values: Iterable[str]) -> frozenset[str]:

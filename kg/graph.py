@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from .models import Entity, EntityType, KnowledgeBase, Provenance, Status
 from .namespaces import (
@@ -131,28 +132,34 @@ def build_triples(kb: KnowledgeBase) -> Triples:
             fact.person, fact.role, fact.org, fact.status.value, fact.provenance.article, fact.provenance.start
         )
         add((person, _HOLDS, org))
-        add((node, _A, _ROLE_ASSIGNMENT))
-        add((node, _MEMBER, person))
-        add((node, _ORGANIZATION, org))
-        add((node, _ROLE_LABEL, _text(fact.role)))
+        props = _provenance(fact.provenance, articles)
+        props |= {
+            _A: {_ROLE_ASSIGNMENT},
+            _MEMBER: {person},
+            _ORGANIZATION: {org},
+            _ROLE_LABEL: {_text(fact.role)},
+            _STATUS: {STATUS[fact.status]},
+        }
         if fact.stated:
-            add((node, _ALT, Literal(fact.stated)))
-        add((node, _STATUS, STATUS[fact.status]))
+            props[_ALT] = {Literal(fact.stated)}
         if fact.provenance.since:
-            add((node, _START_DATE, date_literal(fact.provenance.since)))
+            props[_START_DATE] = {date_literal(fact.provenance.since)}
         if fact.provenance.until:
-            add((node, _END_DATE, date_literal(fact.provenance.until)))
-        _add_provenance(g, node, fact.provenance, articles)
+            props[_END_DATE] = {date_literal(fact.provenance.until)}
+        g.add_subject(node, props)
     policy_property = {key: URIRef(rel.property) for key, rel in policy_keys().items()}
     for fact in kb.policies:
         actor, target = entity_ref(fact.actor), entity_ref(fact.target)
         node = policy_relation_iri(fact.actor, fact.policy, fact.target, fact.provenance.article, fact.provenance.start)
         add((actor, policy_property[fact.policy], target))
-        add((node, _A, _POLICY_RELATION))
-        add((node, _ACTOR, actor))
-        add((node, _TARGET, target))
-        add((node, _POLICY, policy_concept_iri(fact.policy)))
-        _add_provenance(g, node, fact.provenance, articles)
+        props = _provenance(fact.provenance, articles)
+        props |= {
+            _A: {_POLICY_RELATION},
+            _ACTOR: {actor},
+            _TARGET: {target},
+            _POLICY: {policy_concept_iri(fact.policy)},
+        }
+        g.add_subject(node, props)
     return g
 
 
@@ -170,13 +177,16 @@ def _add_entity(g: Triples, entity: Entity, articles: dict[str, URIRef], known: 
         g.add((node, _MENTIONED_IN, articles[article]))
 
 
-def _add_provenance(g: Triples, node: URIRef, prov: Provenance, articles: dict[str, URIRef]) -> None:
-    add = g.add
-    add((node, _DERIVED, articles[prov.article]))
-    add((node, _EVIDENCE, Literal(prov.evidence)))
-    add((node, _START, _integer(prov.start)))
-    add((node, _END, _integer(prov.end)))
-    add((node, _PATTERN, _text(prov.pattern)))
-    add((node, _CONFIDENCE, _decimal(prov.confidence)))
+def _provenance(prov: Provenance, articles: dict[str, URIRef]) -> dict[Node, set[Node]]:
+    """The provenance properties of a fact's node: predicate -> objects."""
+    props = {
+        _DERIVED: {articles[prov.article]},
+        _EVIDENCE: {Literal(prov.evidence)},
+        _START: {_integer(prov.start)},
+        _END: {_integer(prov.end)},
+        _PATTERN: {_text(prov.pattern)},
+        _CONFIDENCE: {_decimal(prov.confidence)},
+    }
     if prov.date:
-        add((node, _DATE, date_literal(prov.date)))
+        props[_DATE] = {date_literal(prov.date)}
+    return props

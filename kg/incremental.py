@@ -121,8 +121,8 @@ def add(
                 extractions = progress(extractions, total=len(pending))
             parsed |= {ex.article.content_hash: ex for ex in extractions}
             stored = _stored(outdir, others, cache)
-        else:  # a few: one process, while this one reads the cached extractions
-            done, stored = _parse_aside(pending, model, lambda: _stored(outdir, others, cache))
+        else:  # a few: one process, while this one reads the cached extractions and warms up
+            done, stored = _parse_aside(pending, model, lambda: _warm_up(_stored(outdir, others, cache)))
             for extraction in done:
                 cache.put(extraction)
                 parsed[extraction.article.content_hash] = extraction
@@ -190,6 +190,22 @@ def _parse_aside(articles: list[Article], model: str, meanwhile: Callable[[], T]
         ) from None
     finally:
         stop_pool(pool)
+
+
+def _warm_up(stored: dict[str, ArticleExtraction]) -> dict[str, ArticleExtraction]:
+    """Run the stages after parsing on one stored article, its outputs thrown away: what they
+    load on first use (the gazetteer, the word lists, the page's templates, rdflib's parts) is
+    then ready when the new articles come back from the parse. Returns ``stored``."""
+    from .export import turtle_bytes
+    from .export_html import page_html
+    from .graph import build_triples
+    from .resolve import resolve
+
+    for extraction in list(stored.values())[:1]:
+        graph = build_triples(resolve([extraction]))
+        page_html(graph, view=read_view(graph))
+        turtle_bytes(graph)
+    return stored
 
 
 def _stored(outdir: Path, content_hashes: list[str], cache: ExtractionCache) -> dict[str, ArticleExtraction]:

@@ -40,6 +40,19 @@ class Triples:
         self._count += 1
         self._by_object = None
 
+    def add_subject(self, subject: Node, properties: dict[Node, set[Node]]) -> None:
+        """Add every (subject, predicate, object) of ``properties`` (predicate -> objects) at once:
+        the fast way to add a node whose triples are all made together. ``properties`` is kept."""
+        by_predicate = self.spo.get(subject)
+        if by_predicate is not None:  # not new: one by one
+            for p, objects in properties.items():
+                for o in objects:
+                    self.add((subject, p, o))
+            return
+        self.spo[subject] = properties
+        self._count += sum(len(objects) for objects in properties.values())
+        self._by_object = None
+
     @property
     def _pos(self) -> dict[Node, dict[Node, set[Node]]]:
         """predicate -> object -> subjects, made in one pass on the first read that needs it."""

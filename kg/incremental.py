@@ -87,11 +87,11 @@ def add(
     from .pipeline import _default_model, check_outdir
 
     check_outdir(outdir)
-    with locked(outdir):
+    model = model or _default_model()
+    with locked(outdir), _Parser(model) as parser:
         manifest = read_manifest(outdir)
         if manifest is None:
             raise InputError(f"{outdir} holds no build to add to (build it first: kg build INPUT -o {outdir})")
-        model = model or _default_model()
         salt = cache_salt(model)
         if manifest.salt != salt:
             raise InputError(
@@ -122,7 +122,7 @@ def add(
             parsed |= {ex.article.content_hash: ex for ex in extractions}
             stored = _stored(outdir, others, cache)
         else:  # a few: one process, while this one reads the cached extractions and warms up
-            done, stored = _parse_aside(pending, model, lambda: _warm_up(_stored(outdir, others, cache)))
+            done, stored = parser.parse_aside(pending, lambda: _warm_up(_stored(outdir, others, cache)))
             for extraction in done:
                 cache.put(extraction)
                 parsed[extraction.article.content_hash] = extraction
@@ -174,22 +174,38 @@ def _merge_files(old: tuple[tuple[str, str], ...], new: tuple[tuple[str, str], .
     return tuple((path, hashes[path]) for path in order)
 
 
-def _parse_aside(articles: list[Article], model: str, meanwhile: Callable[[], T]) -> tuple[list[ArticleExtraction], T]:
-    """Parse ``articles`` in one forked process, running ``meanwhile`` here: spaCy's memory is
-    given back before the graph is built, and both cores work."""
-    if not articles:
-        return [], meanwhile()
-    pool = ProcessPoolExecutor(1, mp_context=mp_context(), initializer=init_worker, initargs=(model, os.getpid()))
-    try:
-        future = pool.submit(parse_chunk, articles, model)
-        other = meanwhile()
-        return future.result(), other
-    except BrokenProcessPool:
-        raise BuildError(
-            "the NLP process died (killed, or out of memory); earlier outputs are left as they were (run it again)"
-        ) from None
-    finally:
-        stop_pool(pool)
+class _Parser:
+    """One forked process for the few articles ``kg add`` usually parses: it starts loading
+    the model as soon as the command starts, and parses while this process reads the cached
+    extractions; spaCy's memory is given back before the graph is built."""
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Parser:
+        self.pool = ProcessPoolExecutor(
+            1, mp_context=mp_context(), initializer=init_worker, initargs=(self.model, os.getpid())
+        )
+        self.pool.submit(int)  # starts the process, which loads the model first
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            stop_pool(self.pool)
+
+    def parse_aside(self, articles: list[Article], meanwhile: Callable[[], T]) -> tuple[list[ArticleExtraction], T]:
+        """The extractions of ``articles`` and what ``meanwhile`` returns, run here meanwhile."""
+        if not articles or self.pool is None:
+            return [], meanwhile()
+        try:
+            future = self.pool.submit(parse_chunk, articles, self.model)
+            other = meanwhile()
+            return future.result(), other
+        except BrokenProcessPool:
+            raise BuildError(
+                "the NLP process died (killed, or out of memory); earlier outputs are left as they were (run it again)"
+            ) from None
 
 
 def _warm_up(stored: dict[str, ArticleExtraction]) -> dict[str, ArticleExtraction]:

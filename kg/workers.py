@@ -21,7 +21,7 @@ from .models import Article, ArticleExtraction
 # Articles go to the NLP workers in chunks of this many: big enough to keep spaCy's batches
 # full, small enough to keep every worker busy to the end. Serial builds use the same chunks,
 # so both run the same batches and give the same results.
-CHUNK = 8
+CHUNK = 4
 
 
 def default_workers() -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
@@ -119,6 +120,7 @@ def policy_relation_iri(*key: object) -> URIRef:
     return ID[f"policy-relation/{digest(*key)}"]
 
 
+@lru_cache(maxsize=1024)  # one per policy key, asked for every policy fact
 def policy_concept_iri(key: str) -> URIRef:
     return POLICY[key]
 

@@ -65,11 +65,11 @@ def group_claims(
     words = group_words()
     conf = lex.patterns.confidence
     out: list[PolicyClaim] = []
+    wanted = lex.forum_nouns | words.membership_verbs | words.mediation_words | words.company_words
     for tok in sent:
         lemma = tok.lemma_.lower()
-        if lemma not in lex.forum_nouns and lemma not in words.membership_verbs:
-            if lemma not in words.mediation_words and lemma not in words.company_words:
-                continue  # none of the words below: no need to look for a negation
+        if lemma not in wanted:
+            continue  # none of the words below: no need to look for a negation
         if negated(tok, governing_verb(tok), lex.negation):
             continue
         if tok.pos_ == "NOUN" and lemma in lex.forum_nouns:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,11 @@ SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 SHARED_GOLD = SHARED / "eval" / "gold"
 SCORER = SHARED / "eval" / "score.py"
+
+# A run started in the background by a script inherits SIGINT ignored, and so would every kg
+# process the tests start (an ignored signal survives exec): the Ctrl-C tests need it delivered.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")

@@ -84,7 +84,9 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
-            process.terminate()
+            # SIGKILL: a worker still starting may run the parent's SIGTERM handler, inherited
+            # by fork, which would print a traceback; a worker holds nothing to clean up.
+            process.kill()
     for process in processes:
         process.join(5)
 

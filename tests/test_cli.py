@@ -8,15 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from clirun import kg
 
 from kg.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "ontology" / "queries"
-
-
-def kg(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=600)
 
 
 @pytest.fixture(scope="module")

@@ -11,24 +11,22 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
+from functools import partial
 from pathlib import Path
 
+import clirun
 import pytest
 
 from kg.manifest import manifest_path
+
+kg = partial(clirun.kg, timeout=240)
 
 distributed = pytest.importorskip("distributed", reason="Dask is not installed (pip install 'newsgraph[cluster]')")
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
-KG = [sys.executable, "-m", "kg.cli"]
 KILL_MARK = "Zyxwvut Marker Article"  # a worker plugin below makes any article holding it kill its worker
-
-
-def kg(*args: str, timeout: int = 240) -> subprocess.CompletedProcess:
-    return subprocess.run([*KG, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +110,7 @@ def test_worker_killed_mid_build_loses_nothing(tmp_path: Path, cluster) -> None:
     assert kg("build", str(articles), "-o", str(local), "--no-cache", "--workers", "1", "-q").returncode == 0
     out = tmp_path / "out"
     build = subprocess.Popen(
-        [*KG, "build", str(articles), "-o", str(out), "--no-cache", "--scheduler", running.scheduler_address],
+        [*clirun.KG, "build", str(articles), "-o", str(out), "--no-cache", "--scheduler", running.scheduler_address],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

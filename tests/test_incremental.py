@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from clirun import kg, ok
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -17,17 +16,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 FIRST = ("01_hegseth_tokyo_visit.txt", "02_ishiba_white_house_summit.txt", "03_akazawa_tariff_talks.txt")
 LATER = ("04_defence_spending_demands.txt", "05_japan_hedges_china_korea.txt")
-
-
-def kg(*args: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "kg.cli", *args]
-    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=600)
-
-
-def ok(*args: str) -> str:
-    done = kg(*args)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 @pytest.fixture(scope="module")

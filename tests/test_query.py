@@ -7,8 +7,10 @@ import json
 import re
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
+import clirun
 import pytest
 from rdflib import Graph
 
@@ -16,17 +18,13 @@ from kg.errors import QueryError
 from kg.formats import write_formats
 from kg.query import execute, format_result, library, query_file, question_of, read_query
 
+kg = partial(clirun.kg, timeout=300)
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "ontology" / "queries"
 US, JAPAN = "https://w3id.org/newsgraph/id/country/united-states", "https://w3id.org/newsgraph/id/country/japan"
 ISHIBA = "https://w3id.org/newsgraph/id/person/shigeru-ishiba"
 HEGSETH = "https://w3id.org/newsgraph/id/person/pete-hegseth"
-
-
-def kg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
-    )
 
 
 @pytest.fixture(scope="module")

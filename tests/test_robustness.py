@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from clirun import kg
 from conftest import CORPUS, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -40,12 +41,6 @@ from kg.read import MAX_ARTICLE_CHARS, parse_article
 
 HOSTILE = 'He said "no" \\ then \'"""\' <b>bold</b> </script><!-- & \x07\x1b\u202eevil\u200f 😀 \u2028end'
 ARTICLE = "Defence ministers meet in Tokyo\nJapan's negotiator Ryosei Akazawa met officials in Washington.\n"
-
-
-def kg(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=timeout
-    )
 
 
 def one_line_error(done: subprocess.CompletedProcess, *fragments: str) -> None:

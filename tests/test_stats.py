@@ -4,10 +4,10 @@ answers) and on the corpus graph."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
+import clirun
 import pytest
 from rdflib import Graph
 
@@ -16,15 +16,11 @@ from kg.formats import read_graph
 from kg.graphview import fact_key, read_graph_view
 from kg.stats import compute_stats, format_path, format_stats, shortest_path
 
+kg = partial(clirun.kg, timeout=120)
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "data" / "sample_graph.ttl"
 ID = "https://w3id.org/newsgraph/id/"
-
-
-def kg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from functools import partial
 from pathlib import Path
 
+import clirun
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
@@ -21,20 +21,12 @@ from kg.formats import read_graph
 from kg.serve import endpoint
 from kg.store import STORE, folder_stamp, is_store
 
+kg = partial(clirun.kg, timeout=240)
+ok = partial(clirun.ok, timeout=240)
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-def kg(*args: str, timeout: int = 240) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "kg.cli", *args]
-    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=timeout)
-
-
-def ok(*args: str) -> str:
-    done = kg(*args)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,7 @@ DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}  # by the length of
 
 # Predicates and classes used per fact, looked up once (a closed namespace's attribute costs a
 # call and a check every time).
-_A, _LABEL, _ALT = RDF.type, RDFS.label, SKOS.altLabel
+_A, _ALT = RDF.type, SKOS.altLabel
 _ROLE_ASSIGNMENT, _POLICY_RELATION = NG.RoleAssignment, NG.PolicyRelation
 _HOLDS, _MEMBER, _ORGANIZATION, _ROLE_LABEL, _STATUS = (
     NG.holdsRoleIn,

@@ -116,6 +116,7 @@ def add(
         pending = [a for a in todo if a.content_hash not in parsed]
         others = [e.content_hash for e in articles if e.content_hash not in by_hash]
         if len(pending) > CHUNK:  # many: the workers of a build
+            parser.close()
             extractions = _extractions(pending, model, workers or default_workers(), cache)
             if progress is not None:
                 extractions = progress(extractions, total=len(pending))
@@ -191,8 +192,13 @@ class _Parser:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the process (not needed, or its model would sit beside the build's workers)."""
         if self.pool is not None:
             stop_pool(self.pool)
+            self.pool = None
 
     def parse_aside(self, articles: list[Article], meanwhile: Callable[[], T]) -> tuple[list[ArticleExtraction], T]:
         """The extractions of ``articles`` and what ``meanwhile`` returns, run here meanwhile."""

@@ -24,11 +24,12 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from sys import intern
 
 import msgspec
 
 from .files import read_regular
-from .models import Article, ArticleExtraction
+from .models import Article, ArticleExtraction, Mention
 from .resources import ontology_dir
 
 CACHE_DIR = ".cache"
@@ -92,6 +93,47 @@ class Entry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 _DECODER = msgspec.json.Decoder(Entry)
 _ENCODER = msgspec.json.Encoder()
+_set = object.__setattr__  # on the frozen dataclasses just decoded, before anyone else sees them
+
+
+def shared(extraction: ArticleExtraction, numbers: dict[int, int]) -> ArticleExtraction:
+    """``extraction`` with one object for each repeated value: the decoder makes a new string for
+    every name, key and pattern, and a new ``Mention`` for every claim's party, though an article
+    repeats them. Shared, a thousand cached articles take 44 MB in place of 115 (``kg add``
+    holds them all); ``numbers`` shares the offsets among the articles of one read."""
+    mentions: dict[Mention, Mention] = {}
+
+    def one(m: Mention) -> Mention:
+        found = mentions.get(m)
+        if found is not None:
+            return found
+        _set(m, "surface", intern(m.surface))
+        _set(m, "name", intern(m.name))
+        _set(m, "via", intern(m.via))
+        if m.gazetteer_key is not None:
+            _set(m, "gazetteer_key", intern(m.gazetteer_key))
+        _set(m, "start", numbers.setdefault(m.start, m.start))
+        _set(m, "end", numbers.setdefault(m.end, m.end))
+        mentions[m] = m
+        return m
+
+    _set(extraction, "mentions", tuple(one(m) for m in extraction.mentions))
+    evidence: dict[str, str] = {}
+    for role in extraction.roles:
+        _set(role, "person", one(role.person))
+        _set(role, "role", intern(role.role))
+        if role.org is not None:
+            _set(role, "org", one(role.org))
+    for policy in extraction.policies:
+        _set(policy, "actor", one(policy.actor))
+        _set(policy, "target", one(policy.target))
+        _set(policy, "policy", intern(policy.policy))
+    for claim in (*extraction.roles, *extraction.policies):
+        p = claim.provenance
+        _set(p, "article", intern(p.article))
+        _set(p, "pattern", intern(p.pattern))
+        _set(p, "evidence", evidence.setdefault(p.evidence, p.evidence))
+    return extraction
 
 
 def check_offsets(extraction: ArticleExtraction) -> None:
@@ -122,6 +164,7 @@ class ExtractionCache:
         self.warnings: list[tuple[str, str]] = []  # (entry path, reason)
         self.full = False  # the disk filled up: no more entries are written
         self.written: list[Path] = []
+        self._numbers: dict[int, int] = {}  # the offsets of the entries read (``shared``)
 
     @classmethod
     def salted(cls, outdir: Path, salt: str) -> ExtractionCache:
@@ -179,7 +222,7 @@ class ExtractionCache:
             self.misses += 1
             return None
         self.hits += 1
-        return entry.extraction
+        return shared(entry.extraction, self._numbers)
 
     def put(self, extraction: ArticleExtraction) -> None:
         from .export import write_atomic

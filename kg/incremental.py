@@ -124,6 +124,7 @@ def add(
             stored = _stored(outdir, others, cache)
         else:  # a few: one process, while this one reads the cached extractions and warms up
             done, stored = parser.parse_aside(pending, lambda: _warm_up(_stored(outdir, others, cache)))
+            parser.close()  # spaCy's memory is given back before the graph is built
             for extraction in done:
                 cache.put(extraction)
                 parsed[extraction.article.content_hash] = extraction

@@ -4,9 +4,11 @@ import json
 import shutil
 from pathlib import Path
 
+import msgspec
 import pytest
 from conftest import CORPUS, ROOT
 
+import kg.manifest
 import kg.pipeline
 from kg.cache import ExtractionCache, extractor_version, model_version
 from kg.pipeline import build
@@ -186,7 +188,39 @@ def test_speed_build_from_the_cache_does_not_load_spacy(corpus: Path, tmp_path: 
     code = (
         "import sys; from pathlib import Path; from kg.pipeline import build\n"
         "r = build([Path(sys.argv[1])], Path(sys.argv[2]), workers=2)\n"
-        "print(r.parsed, r.cached, 'spacy' in sys.modules)"
+        "print(r.parsed, r.cached, *(name in sys.modules for name in ('spacy', 'networkx', 'IPython')))"
     )
     done = subprocess.run([sys.executable, "-c", code, str(corpus), str(out)], capture_output=True, text=True)
-    assert done.stdout.split() == ["0", "3", "False"], done.stderr
+    # neither spaCy nor (for the page, which needs only pyvis's files) networkx and IPython
+    assert done.stdout.split() == ["0", "3", "False", "False", "False"], done.stderr
+
+
+def test_speed_cached_extractions_share_repeated_values_and_keep_them(corpus: Path, tmp_path: Path, nlp):
+    out = tmp_path / "out"
+    first = build([corpus], out, workers=1)
+    cache = ExtractionCache.salted(out, kg.manifest.read_manifest(out).salt)
+    parsed = {a.content_hash: a for a in first.knowledge.articles}
+    read = [cache.stored(h) for h in parsed]
+    assert all(r is not None for r in read) and {r.article.content_hash for r in read} == set(parsed)
+    roles = [role for r in read for role in r.roles]
+    assert roles, "the articles name people in roles"
+    for r in read:
+        for role in r.roles:  # a party of a claim is the mention of the same name at the same place
+            assert any(role.person is m for m in r.mentions)
+    # a name repeated across articles is one string
+    names = {}
+    for m in (m for r in read for m in r.mentions):
+        assert names.setdefault(m.name, m.name) is m.name
+    for r in read:  # the same values as the entry's file
+        entry = json.loads(next((out / ".cache").rglob(f"{cache_key(r, cache)}.json")).read_bytes())
+        assert json.loads(msgspec.json.encode(r)) == entry["extraction"]
+    shutil.copytree(out / ".cache", tmp_path / "again" / ".cache")
+    again = build([corpus], tmp_path / "again", workers=1)
+    assert (again.parsed, again.cached) == (0, 3)
+    assert (tmp_path / "again" / "graph.ttl").read_bytes() == (out / "graph.ttl").read_bytes()
+
+
+def cache_key(extraction, cache: ExtractionCache) -> str:
+    from kg.cache import entry_key
+
+    return entry_key(extraction.article.content_hash, cache.salt)

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import rdflib
 
 from .errors import InputError
@@ -135,6 +134,8 @@ def select(
         if centre is None:
             raise InputError(f"--focus {selection.focus!r}: no entities of the chosen --types in the graph")
         focus = centre.iri
+        import networkx as nx  # here, not at the top: a page without focus does not need its 20 MB
+
         g = nx.Graph()
         g.add_nodes_from(entities)
         g.add_edges_from((f.source, f.target) for f in links if f.source in entities and f.target in entities)
@@ -158,15 +159,18 @@ def describe(selection: Selection, entities: dict[str, Entity], focus: str | Non
 
 
 def degrees(entities: Iterable[str], links: Iterable[Link]) -> dict[str, int]:
-    """Number of drawn links at each node."""
-    g = nx.MultiGraph()
-    g.add_nodes_from(entities)
-    g.add_edges_from((f.source, f.target) for f in links)
-    return dict(g.degree())
+    """Number of drawn links at each node (a link from a node to itself counts twice, as in networkx)."""
+    degree = dict.fromkeys(entities, 0)
+    for f in links:
+        degree[f.source] += 1
+        degree[f.target] += 1
+    return degree
 
 
 def centrality(entities: Iterable[str], links: Iterable[Link]) -> dict[str, float]:
     """Betweenness centrality; sampled (seeded, so stable) on large graphs."""
+    import networkx as nx
+
     g = nx.Graph()
     g.add_nodes_from(sorted(entities))
     g.add_edges_from(sorted({(f.source, f.target) for f in links}))

@@ -11,10 +11,10 @@ import json
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-import pyvis
 from jinja2 import Environment, Template
 from markupsafe import Markup
 
@@ -25,7 +25,8 @@ NODE_COLOURS: dict[str, str] = {
     "Organization": "#f28e2b",
     "Country": "#59a14f",
 }
-VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+# Found, not imported: importing pyvis imports networkx and IPython (30 MB), and only its files are used.
+VIS_DIR = Path(find_spec("pyvis").origin).parent / "templates" / "lib" / "vis-9.1.2"
 
 # Above this many nodes vis-network's "improved layout" (Kamada-Kawai on clusters) costs more
 # than it gives, and curved edges double the bodies the physics has to move.

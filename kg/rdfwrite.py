@@ -123,11 +123,20 @@ def _by_subject(graph: Graph) -> Iterator[tuple[object, dict[object, object]]]:
 
 def turtle(graph: Graph) -> bytes:
     """The Turtle of ``graph``: our prefixes, then one block per subject (see the module doc)."""
-    return (_HEADER + "\n" + turtle_body(graph)).encode("utf-8")
+    blocks = _blocks(graph)
+    blocks.insert(0, _HEADER.encode("utf-8"))  # one join: the text is not copied again
+    return b"\n".join(blocks)
 
 
 def turtle_body(graph: Graph) -> str:
     """The subject blocks of the Turtle of ``graph``, without prefix lines (TriG uses them too)."""
+    return b"\n".join(_blocks(graph)).decode("utf-8")
+
+
+def _blocks(graph: Graph) -> list[bytes]:
+    """The subject blocks, sorted. Each is encoded as soon as it is made: the text of a large
+    graph is then held once, as UTF-8, not as strings (two bytes a character or more as soon as
+    one character is outside Latin-1) then bytes. UTF-8 sorts as the characters do."""
     text = _Terms(short=True)
     blocks = []
     for subject, by_predicate in _by_subject(graph):
@@ -145,19 +154,19 @@ def turtle_body(graph: Graph) -> str:
             else:
                 lines.append(f"    {verb}{line}")
         lines.sort()
-        blocks.append(f"{text(subject)}\n{kinds}{''.join(lines)}.\n")
+        blocks.append(f"{text(subject)}\n{kinds}{''.join(lines)}.\n".encode())
     blocks.sort()
-    return "\n".join(blocks)
+    return blocks
 
 
 def ntriples(graph: Graph) -> bytes:
     """N-Triples, one triple a line, the lines sorted."""
     text = _Terms(short=False)
     lines = [
-        f"{text(s)} {text(p)} {text(o)} .\n"
+        f"{text(s)} {text(p)} {text(o)} .\n".encode()
         for s, by_predicate in _by_subject(graph)
         for p, objects in by_predicate.items()
         for o in objects
     ]
-    lines.sort()
-    return "".join(lines).encode("utf-8")
+    lines.sort()  # as the characters sort (UTF-8)
+    return b"".join(lines)

@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from .attrmatch import use_array_matching
 from .errors import ModelError
 from .gazetteer import Gazetteer, load_gazetteer
 from .modelchoice import MODEL_PREFERENCE, available_models, default_model  # noqa: F401 (re-exported)
@@ -212,6 +213,8 @@ def load_pipeline(model: str | None = None) -> Language:
     for unused in [n for n in nlp.pipe_names if n not in NEEDED_COMPONENTS]:
         nlp.remove_pipe(unused)
     _split_dotted_compounds(nlp)
+    if "attribute_ruler" in nlp.pipe_names:
+        use_array_matching(nlp.get_pipe("attribute_ruler"))  # the same attributes, in a tenth of the time
     nlp.add_pipe("paragraph_boundaries", before="parser")
     ruler = nlp.add_pipe(
         "span_ruler",

@@ -134,6 +134,8 @@ class SentenceDates:
 
     def nearest(self, found: list[DateMatch], names: list[Mention], own_clause: bool = False) -> str | None:
         """The date of ``found`` whose verb governs one of ``names`` most closely, then the nearest."""
+        if not found:  # most sentences give no date: their verb chains are not needed
+            return None
         tokens = [t for n in names if (t := _token(self.doc, n.start)) is not None]
         chains = [_verb_chain(t) for t in tokens]
         above = {a.i for t in tokens for a in t.ancestors}

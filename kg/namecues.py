@@ -138,7 +138,7 @@ def _list_spans(doc: Doc) -> list[Span]:
         if tok.tag_ not in {"NNS", "NNPS"} or not is_head(tok):
             continue
         for j in range(tok.i + 1, min(tok.i + 12, len(doc) - 1)):
-            if doc[j].text == "." or doc[j].sent != tok.sent:
+            if doc[j].text == "." or doc[j].is_sent_start:  # the sentence ends (``.sent`` would rebuild it)
                 break
             if doc[j].text in openers and doc[j].text != ",":
                 names, _ = _name_runs(doc, j + 1)

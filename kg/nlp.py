@@ -64,10 +64,11 @@ class GazetteerMerge:
             overlapping = [e for e in ents if e.start < match.end and match.start < e.end]
             if any(self._ner_wins(e, match) for e in overlapping):
                 continue
-            ents = [e for e in ents if e not in overlapping]
-            # "ambassador to Kenya P": the NER ran a country into the name after it
-            rest = [Span(doc, match.end, e.end, label=e.label) for e in overlapping if self._name_after(e, match)]
-            ents += rest
+            if overlapping:
+                gone = {id(e) for e in overlapping}  # by identity: comparing spans is slow
+                ents = [e for e in ents if id(e) not in gone]
+                # "ambassador to Kenya P": the NER ran a country into the name after it
+                ents += [Span(doc, match.end, e.end, label=e.label) for e in overlapping if self._name_after(e, match)]
             chosen.append(match)
         doc.ents = filter_spans(chosen + [self._title_dropped(self._trimmed(e)) for e in ents])
         return doc
@@ -160,6 +161,9 @@ def person_names(doc: Doc) -> Doc:
             end += 1
             if doc[end - 1].text == "-" and end < len(doc) and doc[end].is_alpha:
                 end += 1  # "Yeo Han-koo", "Chung Dong-young": the second syllable is lower case
+        if end == i:  # no name starts here (most tokens)
+            i += 1
+            continue
         words = [t for t in doc[i:end] if t.text != "-"]
         plain = 2 <= len(words) <= 4 and not any(t.lower_ in org_words | _title_words() for t in words)
         if plain and _stands_as_person(doc, end, heads, clause_verbs) and not any(t.ent_id_ for t in doc[i:end]):

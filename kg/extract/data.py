@@ -15,7 +15,6 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # spaCy is imported where a matcher is built: the word lists are read without it
-    from spacy.matcher import Matcher
     from spacy.vocab import Vocab
 
 from ..datafiles import package_json
@@ -78,18 +77,60 @@ def pattern_table(package: str) -> PatternTable:
     return PatternTable(tuple(load_jsonl(package, "patterns.jsonl")))
 
 
-_MATCHERS: dict[tuple[int, str], tuple[Vocab, Matcher]] = {}
+_MATCHERS: dict[tuple[int, str], tuple[Vocab, Callable]] = {}
 
 
-def matcher(vocab: Vocab, key: str, patterns: Callable[[], list[tuple[str, list[list[dict]]]]]) -> Matcher:
-    """A ``Matcher`` over ``vocab`` with ``patterns()`` (match id, token patterns), built once per vocab and key."""
+def matcher(vocab: Vocab, key: str, patterns: Callable[[], list[tuple[str, list[list[dict]]]]]) -> Callable:
+    """A matcher over ``vocab`` with ``patterns()`` (match id, token patterns), built once per vocab
+    and key: called on a ``Doc`` or ``Span``, it gives (match id, start, end) as spaCy's ``Matcher``
+    does, offsets within what it was given. Patterns that are all fixed lower-case words are run
+    by a ``PhraseMatcher`` (one hash lookup a token, not every pattern at every token)."""
     cached = _MATCHERS.get((id(vocab), key))
     if cached is not None and cached[0] is vocab:
         return cached[1]
-    from spacy.matcher import Matcher
+    listed = patterns()
+    phrases = _phrases(listed)
+    if phrases is not None:
+        m = PhraseMatches(vocab, phrases)
+    else:
+        from spacy.matcher import Matcher
 
-    m = Matcher(vocab)
-    for match_id, token_patterns in patterns():
-        m.add(match_id, token_patterns)
+        m = Matcher(vocab)
+        for match_id, token_patterns in listed:
+            m.add(match_id, token_patterns)
     _MATCHERS[(id(vocab), key)] = (vocab, m)
     return m
+
+
+def _phrases(listed: list[tuple[str, list[list[dict]]]]) -> list[tuple[str, list[list[str]]]] | None:
+    """The word sequences of ``listed`` if every token of every pattern is one lower-case ``LOWER`` value."""
+    found = []
+    for match_id, token_patterns in listed:
+        words = []
+        for pattern in token_patterns:
+            if not pattern or any(list(spec) != ["LOWER"] for spec in pattern):
+                return None
+            values = [spec["LOWER"] for spec in pattern]
+            if not all(isinstance(v, str) and v and v == v.lower() for v in values):
+                return None
+            words.append(values)
+        found.append((match_id, words))
+    return found
+
+
+class PhraseMatches:
+    """Fixed word sequences matched on ``LOWER`` by a ``PhraseMatcher``, with the ``Matcher``'s
+    offsets (the ``PhraseMatcher`` gives a span's matches in document offsets) and order."""
+
+    def __init__(self, vocab: Vocab, phrases: list[tuple[str, list[list[str]]]]) -> None:
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+
+        self.matcher = PhraseMatcher(vocab, attr="LOWER")
+        for match_id, sequences in phrases:
+            self.matcher.add(match_id, [Doc(vocab, words=words) for words in sequences])
+
+    def __call__(self, doclike) -> list[tuple[int, int, int]]:
+        offset = getattr(doclike, "start", 0)
+        found = [(match_id, start - offset, end - offset) for match_id, start, end in self.matcher(doclike)]
+        return sorted(found, key=lambda m: (m[1], m[2], m[0]))

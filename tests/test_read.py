@@ -148,3 +148,13 @@ def test_read_unreadable_file_is_skipped_with_the_reason(tmp_path: Path):
     assert len(articles) == 1
     assert [(n.name, n.skipped) for n in notices] == [("gone.txt", True)]
     assert "no such file" in notices[0].reason.lower()
+
+
+@pytest.mark.parametrize("emoji", ["", " \U0001f600"])  # past the BMP, the characters are checked one by one
+def test_blank_characters_become_single_spaces(emoji):
+    from kg.read import _normalise_line
+
+    line = "Tokyo\u00a0and\tSeoul\u2003agreed\x0b\u3000 on\u202ftariffs\x85" + emoji
+    assert _normalise_line(line) == "Tokyo and Seoul agreed on tariffs" + emoji
+    assert _normalise_line("  \u00a0 ") == ""
+    assert _normalise_line("Cafe\u0301") == "Caf\u00e9"  # NFC

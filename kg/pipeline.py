@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from .cache import CACHE_DIR, ExtractionCache, model_version
+from .cache import CACHE_DIR, ExtractionCache, model_version, shared
 from .errors import BuildError, InputError
 from .models import Article, ArticleExtraction, KnowledgeBase
 from .outdir import check_outdir, unwritable_error
@@ -199,10 +199,13 @@ def _extractions(
         if pending:
             yield False, pending
 
+    numbers: dict[int, int] = {}
     for from_cache, extractions in run_chunks(work(), model, workers):
         for extraction in extractions:
-            if cache is not None and not from_cache:
-                cache.put(extraction)
+            if not from_cache:
+                if cache is not None:
+                    cache.put(extraction)
+                extraction = shared(extraction, numbers)  # as the cache gives them: held until resolution
             yield extraction
 
 

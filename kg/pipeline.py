@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import errno
 import shutil
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -18,7 +20,7 @@ from .models import Article, ArticleExtraction, KnowledgeBase
 from .outdir import check_outdir, unwritable_error
 from .read import ArticleReader, Notice
 from .sources import find_sources
-from .workers import CHUNK, default_workers, run_chunks
+from .workers import CHUNK, TAIL, default_workers, run_chunks
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -181,32 +183,42 @@ def _extractions(
     articles: Iterable[Article], model: str, workers: int, cache: ExtractionCache | None
 ) -> Iterator[ArticleExtraction]:
     """The extraction of every article, in input order: from the cache, else parsed."""
-
-    def work() -> Iterator[tuple[bool, list]]:
-        """(True, [cached extraction]) or (False, articles to parse), in input order."""
-        pending: list[Article] = []
-        for article in articles:
-            cached = cache.get(article) if cache is not None else None
-            if cached is None:
-                pending.append(article)
-                if len(pending) < CHUNK:
-                    continue
-            if pending:
-                yield False, pending
-                pending = []
-            if cached is not None:
-                yield True, [cached]
-        if pending:
-            yield False, pending
-
     numbers: dict[int, int] = {}
-    for from_cache, extractions in run_chunks(work(), model, workers):
+    for from_cache, extractions in run_chunks(_chunks(articles, cache), model, workers):
         for extraction in extractions:
             if not from_cache:
                 if cache is not None:
                     cache.put(extraction)
                 extraction = shared(extraction, numbers)  # as the cache gives them: held until resolution
             yield extraction
+
+
+def _chunks(articles: Iterable[Article], cache: ExtractionCache | None) -> Iterator[tuple[bool, list]]:
+    """(True, [cached extraction]) or (False, articles to parse), in input order: chunks of
+    ``CHUNK`` articles, but the last ``TAIL`` articles one to a chunk, so that at the end of a
+    parallel build no worker waits long for the one still parsing (serial builds parse the same
+    chunks)."""
+    pending: list[Article] = []
+    source = iter(articles)
+    ahead = deque(islice(source, TAIL))
+    while ahead:
+        article = ahead.popleft()
+        following = next(source, None)
+        if following is not None:
+            ahead.append(following)
+        size = CHUNK if following is not None else 1
+        cached = cache.get(article) if cache is not None else None
+        if cached is None:
+            pending.append(article)
+            if len(pending) < size:
+                continue
+        if pending:
+            yield False, pending
+            pending = []
+        if cached is not None:
+            yield True, [cached]
+    if pending:
+        yield False, pending
 
 
 def build(

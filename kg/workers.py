@@ -22,6 +22,9 @@ from .models import Article, ArticleExtraction
 # full, small enough to keep every worker busy to the end. Serial builds use the same chunks,
 # so both run the same batches and give the same results.
 CHUNK = 4
+# The last articles of a build go one to a chunk: a worker that is done then waits for at most
+# one article of another's, not a whole chunk (about a second when the chunks do not split evenly).
+TAIL = 2 * CHUNK
 
 
 def default_workers() -> int:

@@ -224,3 +224,15 @@ def cache_key(extraction, cache: ExtractionCache) -> str:
     from kg.cache import entry_key
 
     return entry_key(extraction.article.content_hash, cache.salt)
+
+
+def test_speed_last_articles_are_parsed_one_to_a_chunk():
+    from kg.pipeline import _chunks
+    from kg.workers import CHUNK, TAIL
+
+    articles = [parse_article(f"{i}.txt", f"Headline {i}\nBody of article {i}.".encode())[0] for i in range(23)]
+    sizes = [len(items) for from_cache, items in _chunks(articles, None) if not from_cache]
+    assert sizes == [CHUNK] * ((23 - TAIL) // CHUNK) + [(23 - TAIL) % CHUNK + 1] + [1] * (TAIL - 1)
+    chunked = [a for _, items in _chunks(articles, None) for a in items]
+    assert chunked == articles  # in input order, each once
+    assert [len(items) for _, items in _chunks(articles[:3], None)] == [1, 1, 1]

@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Span, Token
 from ...models import Article, EntityType, Mention, PolicyClaim
 from ..data import matcher, shared_words
 from ..mentions import MentionIndex
+from ..sentences import sentences
 from ..syntax import governing_verb, negated, np_mentions, provenance, subject
 from .arguments import arguments
 from .groups import group_claims, lone_party
@@ -19,7 +20,7 @@ def extract_policies(doc: Doc, article: Article, index: MentionIndex) -> list[Po
     lex = policy_lexicon()
     reference = lex.patterns.row("reference")
     claims: list[PolicyClaim] = []
-    for sent in doc.sents:
+    for sent in sentences(doc):
         if not any(index.at(t.i) for t in sent):
             continue
         lowers = {t.lower_ for t in sent}

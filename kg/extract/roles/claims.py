@@ -9,6 +9,7 @@ from ...gazetteer import load_gazetteer
 from ...models import Article, EntityType, Mention, RoleClaim, Status
 from ..data import matcher, shared_words
 from ..mentions import MentionIndex
+from ..sentences import Sentence, sentences
 from ..syntax import provenance
 from .context import (
     counterpart_claims,
@@ -45,7 +46,7 @@ def _sentences(doc: Doc, index: MentionIndex) -> list[Span]:
     ("WHO | Director-General P said ...")."""
     out: list[Span] = []
     pending: int | None = None
-    for sent in doc.sents:
+    for sent in sentences(doc):
         start = sent.start if pending is None else pending
         words = [t for t in sent if not t.is_space]
         hit = index.at(words[0].i) if words else None
@@ -53,9 +54,9 @@ def _sentences(doc: Doc, index: MentionIndex) -> list[Span]:
             pending = start  # a sentence that is one name and nothing else
             continue
         pending = None
-        out.append(doc[start : sent.end])
+        out.append(sent if start == sent.start else Sentence(doc, start, sent.end))
     if pending is not None:
-        out.append(doc[pending:])
+        out.append(Sentence(doc, pending, len(doc)))
     return out
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+import numpy as np
 import spacy
+from spacy.attrs import IS_SPACE, POS
 from spacy.language import Language
+from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -33,9 +36,9 @@ NEEDED_COMPONENTS = EMBEDDINGS | {"tagger", "morphologizer", "attribute_ruler", 
 @Language.component("paragraph_boundaries")
 def paragraph_boundaries(doc: Doc) -> Doc:
     """A paragraph break always ends a sentence: the parser alone runs headlines into text."""
-    for tok in doc[:-1]:
-        if tok.is_space and "\n" in tok.text:
-            doc[tok.i + 1].is_sent_start = True
+    for i in np.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist():  # the space tokens, not the last
+        if "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -155,13 +158,16 @@ def person_names(doc: Doc) -> Doc:
     found: list[Span] = []
     countries = {s.start: s for s in doc.spans.get(GAZETTEER_KEY, []) if s.label_ == "GPE"}
     i = 0
-    while i < len(doc):
-        end = i
+    # A name starts at a proper noun: the walk goes from one to the next, past the names found.
+    for start in np.flatnonzero(doc.to_array(POS) == PROPN).tolist():
+        if start < i:
+            continue
+        i = end = start
         while end < len(doc) and (_name_word(doc[end]) or doc[end].text == "-" and end > i and end + 1 < len(doc)):
             end += 1
             if doc[end - 1].text == "-" and end < len(doc) and doc[end].is_alpha:
                 end += 1  # "Yeo Han-koo", "Chung Dong-young": the second syllable is lower case
-        if end == i:  # no name starts here (most tokens)
+        if end == i:  # no name starts here
             i += 1
             continue
         words = [t for t in doc[i:end] if t.text != "-"]

@@ -115,3 +115,23 @@ def test_data_lexicons_load():
     assert role_lexicon().patterns.confidence("title_before_name") == 0.9
     assert policy_lexicon().triggers["tariff"] == "tariff"
     assert policy_lexicon().phrases[("trade", "deal")] == "trade_negotiation"
+
+
+def test_data_fixed_word_patterns_match_as_spacys_matcher_does(nlp):
+    from kg.extract.data import PhraseMatches, matcher
+    from kg.extract.policies.lexicon import phrase_patterns
+
+    patterns = phrase_patterns(policy_lexicon())
+    fast = matcher(nlp.vocab, "test_policy_phrases", lambda: patterns)
+    assert isinstance(fast, PhraseMatches)  # the policy phrases are fixed lower-case words
+    slow = Matcher(nlp.vocab)
+    for match_id, token_patterns in patterns:
+        slow.add(match_id, token_patterns)
+    words = [" ".join(token["LOWER"] for token in pats[0]) for _, pats in patterns[:3]]
+    text = f"Seoul and Tokyo began {words[0]}. Then Trade {words[1].title()} and {words[2]} stalled. {words[0]}"
+    doc = nlp(text)
+    for part in [doc, *doc.sents, doc[3:9]]:  # offsets within what is matched, as the Matcher gives them
+        assert fast(part) == sorted(slow(part), key=lambda m: (m[1], m[2], m[0]))
+    assert len(fast(doc)) >= 3
+    mixed = matcher(nlp.vocab, "test_mixed", lambda: [("x", [[{"LOWER": "trade"}, {"POS": "NOUN"}]])])
+    assert isinstance(mixed, Matcher)  # any other attribute: spaCy's Matcher

@@ -108,15 +108,15 @@ class ArrayMatch:
         table = doc.to_array(self.columns).reshape(n, len(self.columns))
         matches = []
         for index, match_id, tokens in self.rules:
-            starts = n - len(tokens) + 1
+            length = len(tokens)
+            starts = n - length + 1
             if starts <= 0:
                 continue
             found = np.ones(starts, dtype=bool)
             for offset, tests in enumerate(tokens):
                 for column, test in tests:
                     found &= test(table[offset : offset + starts, column])
-            end = len(tokens)
-            matches += [(index, match_id, start, start + end) for start in np.flatnonzero(found).tolist()]
+            matches += [(index, match_id, start, start + length) for start in np.flatnonzero(found).tolist()]
         matches.sort()
         return matches
 

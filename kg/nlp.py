@@ -167,8 +167,7 @@ def person_names(doc: Doc) -> Doc:
             end += 1
             if doc[end - 1].text == "-" and end < len(doc) and doc[end].is_alpha:
                 end += 1  # "Yeo Han-koo", "Chung Dong-young": the second syllable is lower case
-        if end == i:  # no name starts here
-            i += 1
+        if end == i:  # no name starts here: on to the next proper noun
             continue
         words = [t for t in doc[i:end] if t.text != "-"]
         plain = 2 <= len(words) <= 4 and not any(t.lower_ in org_words | _title_words() for t in words)

@@ -106,6 +106,7 @@ class Resolver:
         self.names: dict[str, Counter[str]] = defaultdict(Counter)
         self.articles: dict[str, set[str]] = defaultdict(set)
         self.types: dict[str, EntityType] = {}
+        self._known: dict[str, object] = {}  # name -> the gazetteer's person of that name (or None)
         self._acronyms = self._find_acronyms()
         self._full_people = self._collect_full_people()
         self._same_person = self._oriented(_name_variants(list(self._full_people.values())))
@@ -149,10 +150,13 @@ class Resolver:
 
     def _known_person(self, name: str):
         """The gazetteer's person of this name, also after a given name before it ("William Lai Ching-te")."""
+        if name in self._known:  # names repeat across articles: each is looked up once
+            return self._known[name]
         hit = self.gaz.lookup(name, EntityType.PERSON)
         words = name.split()
         if hit is None and len(words) >= 3:
             hit = self.gaz.lookup(" ".join(words[1:]), EntityType.PERSON)
+        self._known[name] = hit
         return hit
 
     def _canonical_person(self, toks: frozenset[str]) -> str:
@@ -216,18 +220,21 @@ class Resolver:
 
     # -- all mentions ---------------------------------------------------------------------
     def resolve_mentions(self) -> None:
+        key_of, articles, names, types = self.key_of, self.articles, self.names, self.types
         for ex in self.extractions:
             article_people = [
                 _tokens(m.name) for m in ex.mentions if m.type == EntityType.PERSON and len(m.name.split()) >= 2
             ]
             article_orgs = sorted({m.name for m in ex.mentions if m.type == EntityType.ORGANIZATION})
+            content_hash = ex.article.content_hash
             for m in ex.mentions:
-                key = self.key_for(m, article_people, article_orgs)
-                self.key_of[(ex.article.content_hash, m.start)] = key
-                self.articles[key].add(ex.article.content_hash)
+                key = m.gazetteer_key or self.key_for(m, article_people, article_orgs)
+                key_of[(content_hash, m.start)] = key
+                articles[key].add(content_hash)
                 if m.via == "name":
-                    self.names[key][m.name] += 1
-                self.types[key] = EntityType(key.split(":", 1)[0])
+                    names[key][m.name] += 1
+                if key not in types:
+                    types[key] = EntityType(key.split(":", 1)[0])
 
     def merge_same_iri(self) -> None:
         """Keys that would get the same IRI ("State", "STATE") are one entity: keep the commonest."""

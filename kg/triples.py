@@ -21,7 +21,7 @@ Triple = tuple[Node, Node, Node]
 class Triples:
     def __init__(self, triples: Iterable[Triple] = ()) -> None:
         self.spo: dict[Node, dict[Node, set[Node]]] = {}
-        self._by_object: dict[Node, dict[Node, set[Node]]] | None = None  # made when first asked
+        self._by_object: dict[Node, dict[Node, set[Node]]] = {}  # predicate -> object -> subjects, when first asked
         self._count = 0
         for triple in triples:
             self.add(triple)
@@ -38,7 +38,7 @@ class Triples:
             return
         objects.add(o)
         self._count += 1
-        self._by_object = None
+        self._by_object.clear()
 
     def add_subject(self, subject: Node, properties: dict[Node, set[Node]]) -> None:
         """Add every (subject, predicate, object) of ``properties`` (predicate -> objects) at once:
@@ -51,26 +51,26 @@ class Triples:
             return
         self.spo[subject] = properties
         self._count += sum(len(objects) for objects in properties.values())
-        self._by_object = None
+        self._by_object.clear()
 
-    @property
-    def _pos(self) -> dict[Node, dict[Node, set[Node]]]:
-        """predicate -> object -> subjects, made in one pass on the first read that needs it."""
-        if self._by_object is None:
-            pos: dict[Node, dict[Node, set[Node]]] = {}
+    def _by(self, predicate: Node) -> dict[Node, set[Node]]:
+        """object -> subjects of ``predicate``, made in one pass on the first read that needs it.
+        One predicate at a time: the page reads a few dozen of them, and an index of every
+        triple (290,000 at 1,000 articles) cost more than all those reads together."""
+        index = self._by_object.get(predicate)
+        if index is None:
+            index = self._by_object[predicate] = {}
             for s, by_predicate in self.spo.items():
-                for p, objects in by_predicate.items():
-                    by_object = pos.get(p)
-                    if by_object is None:
-                        by_object = pos[p] = {}
-                    for o in objects:
-                        subjects = by_object.get(o)
-                        if subjects is None:
-                            by_object[o] = {s}
-                        else:
-                            subjects.add(s)
-            self._by_object = pos
-        return self._by_object
+                objects = by_predicate.get(predicate)
+                if objects is None:
+                    continue
+                for o in objects:
+                    subjects = index.get(o)
+                    if subjects is None:
+                        index[o] = {s}
+                    else:
+                        subjects.add(s)
+        return index
 
     def __len__(self) -> int:
         return self._count
@@ -92,21 +92,21 @@ class Triples:
             for p in predicates:
                 yield from by_predicate.get(p, ())
         elif predicate is not None:
-            yield from self._pos.get(predicate, {})
+            yield from self._by(predicate)
         else:
             for _s, _p, o in self:
                 yield o
 
     def subjects(self, predicate: Node | None = None, obj: Node | None = None) -> Iterator[Node]:
         if predicate is not None and obj is not None:
-            yield from self._pos.get(predicate, {}).get(obj, ())
+            yield from self._by(predicate).get(obj, ())
         elif predicate is not None:
-            yield from {s for subjects in self._pos.get(predicate, {}).values() for s in subjects}
+            yield from {s for subjects in self._by(predicate).values() for s in subjects}
         else:
             yield from {s for s, p, o in self if obj is None or o == obj}
 
     def subject_objects(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
-        for o, subjects in self._pos.get(predicate, {}).items():
+        for o, subjects in self._by(predicate).items():
             for s in subjects:
                 yield s, o
 

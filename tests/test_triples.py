@@ -44,3 +44,14 @@ def test_adding_keeps_one_copy_of_each_triple_and_the_object_index_up_to_date():
     assert len(triples) == 4
     assert set(triples.subjects(p, a)) == {b}  # the index made before the adds is made again
     assert set(triples.objects(a, p)) == {b, Literal("x")}
+
+
+def test_each_predicate_is_indexed_alone_and_again_after_an_add():
+    a, b, p, q = URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:p"), URIRef("urn:q")
+    triples = Triples([(a, p, b)])
+    assert set(triples.subject_objects(q)) == set()  # a predicate with no triple: nothing
+    assert set(triples.subject_objects(p)) == {(a, b)}
+    triples.add((b, q, a))
+    assert set(triples.subject_objects(q)) == {(b, a)}  # asked before, made again after the add
+    assert set(triples.subject_objects(p)) == {(a, b)}
+    assert set(triples.objects(None, q)) == {a}

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from html.parser import HTMLParser
+from itertools import islice
 
 from .datafiles import package_json
 from .dates import front_matter_date, html_date, sidecar_date, text_date
@@ -38,13 +39,16 @@ class Notice:
     skipped: bool
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f")
+
+
 def decode(data: bytes) -> tuple[str, str | None]:
     """Text and a warning: UTF-8 first; otherwise Windows-1252 (a superset of Latin-1 in practice)."""
     head = data[:4096]
     if b"\x00" in head:
         raise ValueError("binary file (contains NUL bytes)")
     # Text has few control characters; a binary file without NULs has many.
-    controls = sum(1 for b in head if b < 32 and b not in b"\t\n\r\f")
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if head and controls / len(head) > 0.05:
         raise ValueError("binary file (mostly control bytes)")
     try:
@@ -59,37 +63,44 @@ def decode(data: bytes) -> tuple[str, str | None]:
 
 @lru_cache(maxsize=1)
 def _rules() -> dict:
+    """The patterns of ``data/boilerplate.json``, each list joined into one pattern: one match per
+    line in place of one per pattern (the same lines match)."""
     data = package_json("data/boilerplate.json")
     return {
-        "drop": [re.compile(p, re.IGNORECASE) for p in data["drop"]]
-        + [re.compile(p) for p in data["drop_case_sensitive"]],
-        "stop_after": [re.compile(p, re.IGNORECASE) for p in data["stop_after"]],
+        "drop": _any_of([f"(?i:{p})" for p in data["drop"]] + data["drop_case_sensitive"]),
+        "stop_after": _any_of([f"(?i:{p})" for p in data["stop_after"]]),
         "strip": [re.compile(p) for p in data["strip"]],
         "min_words": data["min_words"],
     }
 
 
+def _any_of(patterns: list[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
 def _normalise_line(line: str) -> str:
-    line = unicodedata.normalize("NFC", line)
-    if max(line, default="") <= "\uffff":
-        line = line.translate(_blanks())
-    else:  # a character past the BMP (an emoji): checked one by one
-        line = "".join(" " if unicodedata.category(c) in BLANK_CATEGORIES else c for c in line)
-    return re.sub(r"\s+", " ", line).strip()
+    return _blank_runs().sub(" ", unicodedata.normalize("NFC", line)).strip()
 
 
 BLANK_CATEGORIES = {"Cc", "Zs"}  # control characters and space separators
 
 
 @lru_cache(maxsize=1)
-def _blanks() -> dict[int, str]:
-    """A space for each blank character of the BMP, for ``str.translate`` (a character at a time
-    in Python was a third of reading an article)."""
-    return {c: " " for c in range(0x10000) if unicodedata.category(chr(c)) in BLANK_CATEGORIES}
+def _blank_runs() -> re.Pattern:
+    """A run of white space, control characters and space separators (each category has
+    characters only in the BMP): one space stands for it in a cleaned line."""
+    blanks = "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.category(chr(c)) in BLANK_CATEGORIES)
+    return re.compile(f"[\\s{blanks}]+")
+
+
+_NON_WORDS = re.compile(r"\W+")
+_WORDS = re.compile(r"\w+")
+_HEADING_MARK = re.compile(r"^#+\s*")
+_SENTENCE_END = re.compile(r"[.!?\"”]$")
 
 
 def _key(line: str) -> str:
-    return re.sub(r"\W+", " ", line.casefold()).strip()
+    return _NON_WORDS.sub(" ", line.casefold()).strip()
 
 
 def clean_paragraphs(title: str | None, lines: Iterable[str]) -> list[str]:
@@ -105,14 +116,14 @@ def clean_paragraphs(title: str | None, lines: Iterable[str]) -> list[str]:
         line = _normalise_line(raw)
         if not line:
             continue
-        if any(p.fullmatch(line) for p in rules["stop_after"]):
+        if rules["stop_after"].fullmatch(line):
             break
-        if any(p.fullmatch(line) for p in rules["drop"]):
+        if rules["drop"].fullmatch(line):
             continue
         for pattern in rules["strip"]:
             line = pattern.sub("", line).strip()
-        words = re.findall(r"\w+", line)
-        if len(words) < rules["min_words"] and (not kept or not re.search(r"[.!?\"”]$", line)):
+        short = sum(1 for _ in islice(_WORDS.finditer(line), rules["min_words"])) < rules["min_words"]
+        if short and (not kept or not _SENTENCE_END.search(line)):
             continue
         key = _key(line)
         if key in seen:
@@ -124,7 +135,7 @@ def clean_paragraphs(title: str | None, lines: Iterable[str]) -> list[str]:
 
 def _text_lines(text: str) -> tuple[None, list[str]]:
     """Plain text and Markdown: one paragraph a line; Markdown heading marks removed."""
-    return None, [re.sub(r"^#+\s*", "", line) for line in text.splitlines()]
+    return None, [_HEADING_MARK.sub("", line) if line[:1] == "#" else line for line in text.splitlines()]
 
 
 class _ArticleHTML(HTMLParser):

@@ -150,7 +150,7 @@ def test_read_unreadable_file_is_skipped_with_the_reason(tmp_path: Path):
     assert "no such file" in notices[0].reason.lower()
 
 
-@pytest.mark.parametrize("emoji", ["", " \U0001f600"])  # past the BMP, the characters are checked one by one
+@pytest.mark.parametrize("emoji", ["", " \U0001f600"])  # a character past the BMP is kept
 def test_blank_characters_become_single_spaces(emoji):
     from kg.read import _normalise_line
 
@@ -158,3 +158,12 @@ def test_blank_characters_become_single_spaces(emoji):
     assert _normalise_line(line) == "Tokyo and Seoul agreed on tariffs" + emoji
     assert _normalise_line("  \u00a0 ") == ""
     assert _normalise_line("Cafe\u0301") == "Caf\u00e9"  # NFC
+
+
+def test_boilerplate_patterns_keep_their_own_case_rule():
+    """The patterns are joined into one; the case-insensitive ones must not make the byline
+    pattern case-insensitive (a lower-case line of words is text, not a byline)."""
+    from kg.read import clean_paragraphs
+
+    lines = ["SUBSCRIBE NOW", "Leo Lewis and Harry Dempsey in Tokyo", "the ministers met in tokyo today"]
+    assert clean_paragraphs("Title", lines) == ["Title", "the ministers met in tokyo today"]

@@ -5,6 +5,8 @@
 
 For each size N: N distinct articles (``build_bench.make_corpus``), then
 - a cold ``kg build`` (cache on, empty output folder) and a second build on unchanged input;
+- ``kg build`` of the N articles and 1 new one, into a copy of that output folder (a build
+  after a change: it reads and parses only the new file);
 - ``kg add OUT`` of 1 new article, with its peak memory (PSS of the process tree);
 - ``kg add OUT`` of a folder of 10 new articles (the 1 above and 9 more), and a check that the
   graph files then equal a ``kg build`` of both folders into a fresh folder (its cache a copy of
@@ -52,7 +54,13 @@ def measure(size: int, work: Path) -> dict:
     cold = timed(f"cold kg build, {size} articles", kg_build(corpus, out), words)
     unchanged = settled(lambda: timed(f"unchanged rebuild, {size} articles", kg_build(corpus, out), words))
     one = sorted(later.glob("*.txt"))[0]
+    changed = work / f"changed-{size}"
+    shutil.copytree(out, changed)
+    after_change = settled(
+        lambda: timed(f"kg build of {size} + 1 new, after a build", kg_build(corpus, changed) + [str(one)], 0)
+    )
     add_one = settled(lambda: timed(f"kg add of 1 article into {size}", [*KG, "add", str(out), str(one), "-q"], 0))
+    same_as_add = (changed / "graph.ttl").read_bytes() == (out / "graph.ttl").read_bytes()
     add_ten = settled(lambda: timed(f"kg add of 10 articles into {size}", [*KG, "add", str(out), str(later), "-q"], 0))
     full = work / f"full-{size}"
     shutil.copytree(out / ".cache" / "extractions", full / ".cache" / "extractions")
@@ -65,6 +73,9 @@ def measure(size: int, work: Path) -> dict:
         "unchanged_s": unchanged.seconds,
         "unchanged_peak_mb": unchanged.peak_mb,
         "cold_over_unchanged": cold.seconds / unchanged.seconds,
+        "build_after_change_s": after_change.seconds,
+        "build_after_change_peak_mb": after_change.peak_mb,
+        "build_after_change_equals_add": same_as_add,
         "add_1_s": add_one.seconds,
         "add_1_peak_mb": add_one.peak_mb,
         "add_10_s": add_ten.seconds,
@@ -86,12 +97,17 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     load_after = os.getloadavg()[0]
     print(f"load average before {load_before:.1f}, after {load_after:.1f}; {os.cpu_count()} cores\n")
-    print("| articles | cold build | unchanged rebuild | cold ÷ unchanged | `kg add` 1 | `kg add` 10 | = full build |")
-    print("|---:|---:|---:|---:|---:|---:|---|")
+    print(
+        "| articles | cold build | unchanged rebuild | cold ÷ unchanged | `kg build` after 1 new | "
+        "`kg add` 1 | `kg add` 10 | = full build |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
         print(
             f"| {r['articles']:,} | {r['cold_s']:.1f} s ({r['cold_peak_mb']:.0f} MB) | {r['unchanged_s']:.2f} s "
-            f"({r['unchanged_peak_mb']:.0f} MB) | {r['cold_over_unchanged']:.0f} | {r['add_1_s']:.2f} s "
+            f"({r['unchanged_peak_mb']:.0f} MB) | {r['cold_over_unchanged']:.0f} | "
+            f"{r['build_after_change_s']:.2f} s ({r['build_after_change_peak_mb']:.0f} MB"
+            f"{'' if r['build_after_change_equals_add'] else ', DIFFERS from kg add'}) | {r['add_1_s']:.2f} s "
             f"({r['add_1_peak_mb']:.0f} MB) | {r['add_10_s']:.2f} s ({r['add_10_peak_mb']:.0f} MB) | "
             f"{'byte-identical' if r['add_equals_full_build'] else 'DIFFERS'} |"
         )

@@ -91,3 +91,41 @@ def test_incremental_add_needs_an_earlier_build(tmp_path):
     done = kg("add", str(tmp_path / "nothing"), str(CORPUS / FIRST[0]))
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "kg build" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_incremental_build_after_a_change_reads_only_what_changed_and_equals_a_full_build(tmp_path, monkeypatch):
+    """A build after edits reads and parses only the changed files; the others' articles and
+    notices are the manifest's. Outputs and notices are those of a full build, byte for byte."""
+    import kg.incremental
+    from kg.pipeline import build
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in FIRST:
+        shutil.copy(CORPUS / name, src / name)
+    shutil.copy(CORPUS / FIRST[1], src / "copy.txt")  # one article under two names
+    (src / "latin.txt").write_bytes("Caf\xe9 owners in Osaka say the tariffs hurt them.".encode("cp1252"))  # a warning
+    (src / "binary.txt").write_bytes(b"\x00\x01\x02")  # skipped
+    out = tmp_path / "out"
+    build([src], out)
+    edited = src / FIRST[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nJapan imposed tariffs on Canada.\n", encoding="utf-8")
+    shutil.copy(CORPUS / LATER[0], src / LATER[0])
+    (src / FIRST[2]).unlink()
+    read = []
+    real = kg.incremental.read_source
+    monkeypatch.setattr(kg.incremental, "read_source", lambda source: read.append(source.name) or real(source))
+    result = build([src], out)
+    assert sorted(read) == sorted([FIRST[0], LATER[0]]) and result.parsed == 2
+    full = build([src], tmp_path / "full", cache=False)
+    for name in ("graph.ttl", "graph.html"):
+        assert (out / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
+    assert result.notices == full.notices and [n.name for n in result.notices] == ["binary.txt", "latin.txt"]
+    assert [a.sources for a in result.knowledge.articles] == [a.sources for a in full.knowledge.articles]
+    # A changed file now holds the text of unchanged ones: the full build's way, the same outputs.
+    shutil.copy(CORPUS / FIRST[1], src / "latin.txt")
+    read.clear()
+    again = build([src], out)
+    full = build([src], tmp_path / "full", cache=False)
+    assert (out / "graph.ttl").read_bytes() == (tmp_path / "full" / "graph.ttl").read_bytes()
+    assert again.notices == full.notices and read == ["latin.txt"]

@@ -129,3 +129,14 @@ def test_incremental_build_after_a_change_reads_only_what_changed_and_equals_a_f
     full = build([src], tmp_path / "full", cache=False)
     assert (out / "graph.ttl").read_bytes() == (tmp_path / "full" / "graph.ttl").read_bytes()
     assert again.notices == full.notices and read == ["latin.txt"]
+    # A cache entry gone: that article cannot come from the cache, so the build reads everything.
+    manifest = json.loads((out / ".cache" / "manifest.json").read_text(encoding="utf-8"))
+    entries = sorted((out / ".cache" / "extractions").rglob("*.json"))
+    assert len(entries) >= len(manifest["articles"])
+    for entry in entries:
+        entry.unlink()  # every entry: the one of an unchanged article among them
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nSeoul imposed tariffs on Canada.\n", encoding="utf-8")
+    again = build([src], out)
+    full = build([src], tmp_path / "full", cache=False)
+    assert (out / "graph.ttl").read_bytes() == (tmp_path / "full" / "graph.ttl").read_bytes()
+    assert again.parsed == len(full.knowledge.articles)

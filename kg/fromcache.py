@@ -20,7 +20,7 @@ from .manifest import ArticleEntry, Manifest
 from .models import Article, ArticleExtraction, KnowledgeBase
 from .pipeline import BuildResult, Progress, _extractions, build_summary, read_view, write_outputs
 from .read import Notice
-from .workers import CHUNK, default_workers, init_worker, mp_context, parse_chunk, stop_pool
+from .workers import CHUNK, collector_paused, default_workers, init_worker, mp_context, parse_chunk, stop_pool
 
 T = TypeVar("T")
 
@@ -51,26 +51,33 @@ def finish_build(
         if progress is not None:
             extractions = progress(extractions, total=len(pending))
         parsed |= {ex.article.content_hash: ex for ex in extractions}
-        stored = stored_extractions(outdir, others, cache)
+        with collector_paused():
+            stored = stored_extractions(outdir, others, cache)
     else:  # a few: one process, while this one reads the cached extractions and warms up
-        done, stored = parser.parse_aside(pending, lambda: warm_up(stored_extractions(outdir, others, cache)))
+        done, stored = parser.parse_aside(pending, lambda: _read_and_warm_up(outdir, others, cache))
         parser.close()  # spaCy's memory is given back before the graph is built
         for extraction in done:
             cache.put(extraction)
             parsed[extraction.article.content_hash] = extraction
-    knowledge = resolve_entries(articles, parsed | stored)
-    del parsed, stored  # the mentions: resolution was their last use, and the graph needs room
-    from .graph import build_triples
+    with collector_paused():
+        knowledge = resolve_entries(articles, parsed | stored)
+        del parsed, stored  # the mentions: resolution was their last use, and the graph needs room
+        from .graph import build_triples
 
-    graph = build_triples(knowledge)
-    view = read_view(graph)  # read once: for the summary and for the page
-    summary = build_summary(view, knowledge)
-    notices = notices + [Notice(path, reason, skipped=False) for path, reason in cache.warnings]
-    cached = len(articles) - len(pending)
-    result = BuildResult(graph, knowledge, notices, parsed=len(pending), cached=cached, summary=summary)
-    result.outputs = write_outputs(graph, outdir, formats, view)
+        graph = build_triples(knowledge)
+        view = read_view(graph)  # read once: for the summary and for the page
+        summary = build_summary(view, knowledge)
+        notices = notices + [Notice(path, reason, skipped=False) for path, reason in cache.warnings]
+        cached = len(articles) - len(pending)
+        result = BuildResult(graph, knowledge, notices, parsed=len(pending), cached=cached, summary=summary)
+        result.outputs = write_outputs(graph, outdir, formats, view)
     result.cache_complete = not cache.warnings and not cache.full
     return result
+
+
+def _read_and_warm_up(outdir: Path, others: list[str], cache: ExtractionCache) -> dict[str, ArticleExtraction]:
+    with collector_paused():
+        return warm_up(stored_extractions(outdir, others, cache))
 
 
 class Parser:

@@ -20,7 +20,7 @@ from .models import Article, ArticleExtraction, KnowledgeBase
 from .outdir import check_outdir, unwritable_error
 from .read import ArticleReader, Notice
 from .sources import find_sources
-from .workers import CHUNK, TAIL, default_workers, run_chunks
+from .workers import CHUNK, TAIL, collector_paused, default_workers, run_chunks
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -157,7 +157,9 @@ def _extract_knowledge(
             notices.append(Notice(str(cache.root.parent), _disk_full_advice(cache.root.parent), skipped=False))
     if not kept:
         raise InputError("no readable articles: " + "; ".join(f"{n.name}: {n.reason}" for n in notices if n.skipped))
-    return resolve(kept), notices, cache
+    with collector_paused():  # the parse is over: no worker forks from here on
+        knowledge = resolve(kept)
+    return knowledge, notices, cache
 
 
 def _disk_full_advice(cache_dir: Path) -> str:
@@ -267,11 +269,22 @@ def _build(
     formats: Iterable[str],
     scheduler: str | None = None,
 ) -> BuildResult:
-    from .graph import build_triples
-
     knowledge, notices, used = _extract_knowledge(
         inputs, model, progress, workers, outdir if cache else None, outdir, scheduler
     )
+    with collector_paused():
+        return _graph_and_outputs(knowledge, notices, used, outdir, formats)
+
+
+def _graph_and_outputs(
+    knowledge: KnowledgeBase,
+    notices: list[Notice],
+    used: ExtractionCache | None,
+    outdir: Path | None,
+    formats: Iterable[str],
+) -> BuildResult:
+    from .graph import build_triples
+
     graph = build_triples(knowledge)
     cached = used.hits if used is not None else 0
     view = read_view(graph)  # read once: for the summary and for the page

@@ -236,3 +236,35 @@ def test_speed_last_articles_are_parsed_one_to_a_chunk():
     chunked = [a for _, items in _chunks(articles, None) for a in items]
     assert chunked == articles  # in input order, each once
     assert [len(items) for _, items in _chunks(articles[:3], None)] == [1, 1, 1]
+
+
+def test_speed_collector_is_paused_for_the_stages_after_the_parse_and_given_back(
+    corpus: Path, tmp_path: Path, monkeypatch, nlp
+):
+    """Resolution runs with the cyclic collector off; after the build it is on again, and a
+    caller that had turned it off finds it off."""
+    import gc
+
+    import kg.resolve
+    from kg.workers import collector_paused
+
+    seen = []
+    real = kg.resolve.resolve
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(kg.resolve, "resolve", spy)
+    build([corpus], tmp_path / "out", workers=1)
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(ValueError), collector_paused():
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -84,8 +84,9 @@ def _build_changed(
 ) -> BuildResult | None:
     """A build after a change: only the files that changed since the manifest's build are read
     (the others' articles and notices are the recorded ones) and only new texts are parsed, in
-    the order a full build takes them. ``None`` when the manifest cannot stand for the files: a
-    name given twice, a text shared by files some of which changed, a cache entry missing."""
+    the order a full build takes them. ``None`` when most files are new or changed, or the
+    manifest cannot stand for the files: a name given twice, a text shared by files some of
+    which changed, a cache entry missing."""
     names = [source.name for source in sources]
     if manifest.builder != builder_version() or len(set(names)) < len(names):
         return None
@@ -99,7 +100,7 @@ def _build_changed(
         for source, (path, digest) in zip(sources, files)
         if digest and old.get(path) == digest and (source.name in entry_of or source.name in recorded)
     }
-    if not known:
+    if len(known) < len(sources) / 2:  # mostly new: a full build reads them while the workers parse
         return None
     with Parser(model) if len(sources) - len(known) <= CHUNK else contextlib.nullcontext() as parser:
         notices: list[Notice] = []

@@ -86,9 +86,12 @@ def _build_changed(
     (the others' articles and notices are the recorded ones) and only new texts are parsed, in
     the order a full build takes them. ``None`` when most files are new or changed, or the
     manifest cannot stand for the files: a name given twice, a text shared by files some of
-    which changed, a cache entry missing."""
+    which changed, a cache entry changed or missing since the manifest was written."""
     names = [source.name for source in sources]
     if manifest.builder != builder_version() or len(set(names)) < len(names):
+        return None
+    stamp = ExtractionCache.salted(outdir, manifest.salt).stamp(e.content_hash for e in manifest.articles)
+    if stamp != manifest.entries:  # an entry edited or removed since: a full build checks each against its file
         return None
     old = dict(manifest.files)
     entry_of = {name: entry for entry in manifest.articles for name in entry.sources}

@@ -140,3 +140,14 @@ def test_incremental_build_after_a_change_reads_only_what_changed_and_equals_a_f
     full = build([src], tmp_path / "full", cache=False)
     assert (out / "graph.ttl").read_bytes() == (tmp_path / "full" / "graph.ttl").read_bytes()
     assert again.parsed == len(full.knowledge.articles)
+    # Entries edited since the manifest (their dates changed): not taken on trust, each is checked
+    # against its file, as in a full build.
+    for entry in (out / ".cache" / "extractions").rglob("*.json"):
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        data["extraction"]["article"]["published"] = "1999-01-01"
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nTokyo imposed tariffs on Canada.\n", encoding="utf-8")
+    build([src], out)
+    full = build([src], tmp_path / "full", cache=False)
+    assert (out / "graph.ttl").read_bytes() == (tmp_path / "full" / "graph.ttl").read_bytes()
+    assert "1999-01-01" not in (out / "graph.ttl").read_text(encoding="utf-8")

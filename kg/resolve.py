@@ -11,7 +11,6 @@ entity keys: a person acting in a policy stands for the state they serve.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -30,25 +29,9 @@ from .models import (
     RoleFact,
     Status,
 )
+from .personnames import FullNames, name_variants, part_of_name, tokens
 from .policy_parties import bloc_pairs, fellow_members, focus_pair, members_named, membership_direction, policy_party
 from .titles import canonical_titles
-
-
-@lru_cache(maxsize=65536)  # names repeat across articles: each is folded once
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return " ".join(re.sub(r"[^\w\s-]", " ", text).split())
-
-
-def _part_of_name(short: frozenset[str], full: frozenset[str]) -> bool:
-    """ "Harris" or "S. Jaishankar" names the person "Tobias Harris" / "Subrahmanyam Jaishankar"."""
-    if short == full or len(short) > len(full):
-        return False
-    initials = {t for t in short if len(t) == 1}
-    words = short - initials
-    rest = full - words
-    return bool(words) and words <= full and all(any(r.startswith(i) for r in rest) for i in initials)
 
 
 @lru_cache(maxsize=1)
@@ -63,41 +46,6 @@ def unspin(name: str) -> str:
     return " ".join(words.get(w.lower(), w) for w in out)
 
 
-@lru_cache(maxsize=65536)
-def _tokens(name: str) -> frozenset[str]:
-    return frozenset(_fold(name).replace("-", " ").split())
-
-
-def _vowel_variant(a: str, b: str) -> bool:
-    """ "Khwaja" and "Khawaja": one spelling is the other with one vowel more."""
-    if len(a) > len(b):
-        a, b = b, a
-    if len(a) < 4 or len(b) != len(a) + 1:
-        return False
-    return any(b[i] in "aeiouy" and b[:i] + b[i + 1 :] == a for i in range(1, len(b)))
-
-
-def _name_variants(names: list[str]) -> dict[frozenset[str], frozenset[str]]:
-    """Full names that are one person's: a transliteration with one vowel more in one word, or a
-    name of two or more words that a longer name ends with ("Lai Ching-te" in "William Lai
-    Ching-te"), when only one longer name does. Token set -> the token set of the name kept."""
-    words = {_tokens(n): _fold(n).split() for n in names}
-    out: dict[frozenset[str], frozenset[str]] = {}
-    for short, sw in words.items():
-        longer = [t for t, lw in words.items() if len(lw) > len(sw) >= 2 and lw[-len(sw) :] == sw]
-        if len(longer) == 1:
-            out[short] = longer[0]
-            continue
-        for other, ow in words.items():
-            if other in out or other == short or len(ow) != len(sw):
-                continue
-            diff = [(x, y) for x, y in zip(sw, ow, strict=True) if x != y]
-            if len(diff) == 1 and _vowel_variant(*diff[0]):
-                out[short] = other
-                break
-    return out
-
-
 class Resolver:
     def __init__(self, extractions: list[ArticleExtraction], gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
@@ -109,7 +57,8 @@ class Resolver:
         self._known: dict[str, object] = {}  # name -> the gazetteer's person of that name (or None)
         self._acronyms = self._find_acronyms()
         self._full_people = self._collect_full_people()
-        self._same_person = self._oriented(_name_variants(list(self._full_people.values())))
+        self._same_person = self._oriented(name_variants(list(self._full_people.values())))
+        self._full_names = FullNames(self._full_people)
         self._person_names: dict[frozenset[str], list[str]] | None = None
 
     # -- people ---------------------------------------------------------------------------
@@ -119,7 +68,7 @@ class Resolver:
         for ex in self.extractions:
             for m in ex.mentions:
                 if m.type == EntityType.PERSON and not m.gazetteer_key and len(m.name.split()) >= 2:
-                    people.setdefault(_tokens(m.name), m.name)
+                    people.setdefault(tokens(m.name), m.name)
         return people
 
     def _oriented(self, same: dict[frozenset[str], frozenset[str]]) -> dict[frozenset[str], frozenset[str]]:
@@ -131,7 +80,7 @@ class Resolver:
         return out
 
     def _person_key(self, mention: Mention, article_people: list[frozenset[str]]) -> str:
-        toks = _tokens(mention.name)
+        toks = tokens(mention.name)
         toks = self._same_person.get(toks, toks)
         hit = self._known_person(self._full_people.get(toks, mention.name))
         if hit:
@@ -140,8 +89,8 @@ class Resolver:
         if toks in self._full_people and not has_initial:
             return entity_key(EntityType.PERSON, self._canonical_person(toks))
         # a part of a longer name: the surname alone, "Rapp-Hooper" for "Mira Rapp-Hooper"
-        local = [p for p in article_people if _part_of_name(toks, p)]
-        pool = local or [p for p in self._full_people if _part_of_name(toks, p)]
+        local = [p for p in article_people if part_of_name(toks, p)]
+        pool = local or self._full_names.containing(toks)
         if len(set(pool)) == 1:
             return entity_key(EntityType.PERSON, self._canonical_person(self._same_person.get(pool[0], pool[0])))
         if toks in self._full_people:
@@ -174,7 +123,7 @@ class Resolver:
             for ex in self.extractions:
                 for m in ex.mentions:
                     if m.type == EntityType.PERSON:
-                        self._person_names[_tokens(m.name)].append(m.name)
+                        self._person_names[tokens(m.name)].append(m.name)
         return self._person_names.get(toks, [])
 
     # -- organisations --------------------------------------------------------------------
@@ -211,7 +160,7 @@ class Resolver:
         if longer:
             return self._org_key(Mention(mention.surface, longer, mention.type, mention.start, mention.end), [], [])
         # spaCy's small model often calls a politician an organisation ("Trump", "Ishiba")
-        toks = _tokens(name)
+        toks = tokens(name)
         if len(toks) <= 3 and any(toks <= p for p in article_people):
             return self._person_key(
                 Mention(mention.surface, name, EntityType.PERSON, mention.start, mention.end), article_people
@@ -223,7 +172,7 @@ class Resolver:
         key_of, articles, names, types = self.key_of, self.articles, self.names, self.types
         for ex in self.extractions:
             article_people = [
-                _tokens(m.name) for m in ex.mentions if m.type == EntityType.PERSON and len(m.name.split()) >= 2
+                tokens(m.name) for m in ex.mentions if m.type == EntityType.PERSON and len(m.name.split()) >= 2
             ]
             article_orgs = sorted({m.name for m in ex.mentions if m.type == EntityType.ORGANIZATION})
             content_hash = ex.article.content_hash

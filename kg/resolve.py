@@ -193,6 +193,7 @@ class Resolver:
         for key in self.types:
             kind, _, name = key.partition(":")
             groups[str(entity_iri(kind, name))].append(key)
+        merged: dict[str, str] = {}
         for keys in groups.values():
             if len(keys) < 2:
                 continue
@@ -203,9 +204,11 @@ class Resolver:
                 self.names[keep].update(self.names.pop(other, Counter()))
                 self.articles[keep] |= self.articles.pop(other, set())
                 del self.types[other]
-                for ref, key in self.key_of.items():
-                    if key == other:
-                        self.key_of[ref] = keep
+                merged[other] = keep
+        if merged:  # one pass over the mentions for all merges, not one per merge
+            for ref, key in self.key_of.items():
+                if key in merged:
+                    self.key_of[ref] = merged[key]
 
     def key_for(self, m: Mention, article_people: list[frozenset[str]], article_orgs: list[str]) -> str:
         if m.gazetteer_key:

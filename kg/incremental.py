@@ -259,9 +259,7 @@ def _record(
         formats=tuple(formats),
         outputs=output_hashes(outdir, [path.name for path in result.outputs.values()]),
         entries=_stamp(outdir, salt, result.knowledge.articles),
-        notices=tuple(
-            NoticeEntry(n.name, n.reason, n.skipped) for n in (result.notices if notices is None else notices)
-        ),
+        notices=tuple(NoticeEntry(n.name, n.reason, n.skipped) for n in notices),
         summary=result.summary,
     )
     write_manifest(outdir, manifest)

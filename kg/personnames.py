@@ -78,7 +78,9 @@ VOWELS = "aeiouy"
 
 def _without_a_vowel(word: str) -> set[str]:
     """The spellings ``word`` is a vowel variant of, one vowel shorter (see ``vowel_variant``)."""
-    return {word[:i] + word[i + 1 :] for i in range(1, len(word)) if word[i] in VOWELS and len(word) > 4}
+    if len(word) <= 4:  # the shorter spelling has four letters at least
+        return set()
+    return {word[:i] + word[i + 1 :] for i in range(1, len(word)) if word[i] in VOWELS}
 
 
 def name_variants(names: list[str]) -> dict[Tokens, Tokens]:

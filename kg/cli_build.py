@@ -57,7 +57,7 @@ def build(
       kg build ../shared/seeds notes/extra.txt -o seeds-graph --model en_core_web_sm
       kg build 'archive/**/*.html' -o out --scheduler tcp://10.0.0.5:8786
     """
-    from .formats import parse_formats
+    from .formatkeys import parse_formats
     from .pipeline import build as build_graph
     from .pipeline import check_outdir
 

@@ -26,34 +26,13 @@ from rdflib.namespace import PROV, RDF
 from rdflib.util import guess_format
 
 from .errors import InputError
+from .formatkeys import DEFAULT_FORMATS, FILES, parse_formats  # noqa: F401 (re-exported)
 from .namespaces import NG, PREFIXES
 
-FILES = {
-    "ttl": "graph.ttl",
-    "nt": "graph.nt",
-    "jsonld": "graph.jsonld",
-    "trig": "graph.trig",
-    "graphml": "graph.graphml",
-    "store": "graph.oxigraph",
-}
-DEFAULT_FORMATS = ("ttl",)
 # rdflib parser names of the formats that hold several graphs: read into a Dataset
 QUAD_FORMATS = {"trig", "nquads"}
 # the qualified nodes: they go into the named graph of the article they were derived from
 QUALIFIED = (NG.RoleAssignment, NG.PolicyRelation)
-
-
-def parse_formats(spec: str | Iterable[str]) -> tuple[str, ...]:
-    """``"ttl,nt"`` → ``("ttl", "nt")``: known keys, in the order given, without repeats."""
-    items = spec.split(",") if isinstance(spec, str) else list(spec)
-    keys = [item.strip().lower() for item in items if item.strip()]
-    unknown = [k for k in keys if k not in FILES]
-    if unknown or not keys:
-        raise InputError(
-            f"unknown output format {', '.join(unknown) or repr(spec)} "
-            f"(choose from {','.join(FILES)}, e.g. --format ttl,nt)"
-        )
-    return tuple(dict.fromkeys(keys))
 
 
 def rdf_format(path: Path) -> str:

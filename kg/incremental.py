@@ -53,7 +53,7 @@ def build_unless_unchanged(
     shows the same input files, model, extractor, code and outputs; after a change, a build
     that reads only the files that changed (``_build_changed``), else a full build that parses
     only what the cache lacks; then a new manifest."""
-    from .formats import parse_formats
+    from .formatkeys import parse_formats
 
     keys = parse_formats(list(formats))
     salt = cache_salt(model)
@@ -215,7 +215,7 @@ def _merge_files(old: tuple[tuple[str, str], ...], new: tuple[tuple[str, str], .
 
 
 def _unchanged_result(manifest: Manifest, outdir: Path, reload, notices: list[Notice] | None = None) -> BuildResult:
-    from .formats import FILES
+    from .formatkeys import FILES
 
     outputs = {("turtle" if key == "ttl" else key): outdir / FILES[key] for key in manifest.formats}
     outputs["html"] = outdir / "graph.html"

@@ -186,8 +186,17 @@ def _extractions(
 ) -> Iterator[ArticleExtraction]:
     """The extraction of every article, in input order: from the cache, else parsed."""
     numbers: dict[int, int] = {}
-    for from_cache, extractions in run_chunks(_chunks(articles, cache), model, workers):
+    seen: list[ArticleExtraction] = []
+
+    def warm_up() -> None:  # a core is free at the end of the parse: the later stages' first use there
+        from .fromcache import warm_up
+
+        warm_up({"": seen[0]} if seen else {})
+
+    for from_cache, extractions in run_chunks(_chunks(articles, cache), model, workers, warm_up):
         for extraction in extractions:
+            if not seen:
+                seen.append(extraction)
             if not from_cache:
                 if cache is not None:
                     cache.put(extraction)

@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import chain
@@ -36,11 +36,15 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_chunks(work: Iterator[tuple[bool, list]], model: str, workers: int) -> Iterator[tuple[bool, list]]:
+def run_chunks(
+    work: Iterator[tuple[bool, list]], model: str, workers: int, idle: Callable[[], object] | None = None
+) -> Iterator[tuple[bool, list]]:
     """Parse the chunks of ``work`` (serially, or in ``workers`` processes), keeping the order.
 
     Only a few chunks per worker are in flight at once, so articles are read as they are
-    needed and results do not pile up.
+    needed and results do not pile up. ``idle``: called once, in a parallel parse, when all the
+    work is handed out and a worker has nothing left to do (a core would stand idle until the
+    end of the parse: the caller may warm up the stages that follow there).
     """
     if workers <= 1:
         for from_cache, items in work:
@@ -62,13 +66,7 @@ def run_chunks(work: Iterator[tuple[bool, list]], model: str, workers: int) -> I
             workers, mp_context=mp_context(), initializer=init_worker, initargs=(model, os.getpid())
         )
         try:
-            in_flight: deque = deque()
-            for from_cache, items in chain([first], work):
-                in_flight.append((from_cache, items if from_cache else pool.submit(parse_chunk, items, model)))
-                while len(in_flight) > 2 * workers or (in_flight and in_flight[0][0]):
-                    yield ready(in_flight.popleft())
-            while in_flight:
-                yield ready(in_flight.popleft())
+            yield from _in_pool(pool, chain([first], work), model, workers, idle)
             pool.shutdown(wait=True)
         except BrokenProcessPool:
             raise BuildError(
@@ -79,6 +77,43 @@ def run_chunks(work: Iterator[tuple[bool, list]], model: str, workers: int) -> I
             stop_pool(pool)
             gc.unfreeze()
         return
+
+
+def _in_pool(
+    pool: ProcessPoolExecutor,
+    work: Iterator[tuple[bool, list]],
+    model: str,
+    workers: int,
+    idle: Callable[[], object] | None,
+) -> Iterator[tuple[bool, list]]:
+    in_flight: deque = deque()
+    singles: list[list[Article]] = []  # a run of one-article chunks (the end of the work)
+
+    def hand_out_singles() -> None:
+        # Longest first: the workers then finish close together (the classic longest-job-first
+        # rule), instead of one waiting for the other's long article at the very end.
+        futures = {id(s): pool.submit(parse_chunk, s, model) for s in sorted(singles, key=_longest_first)}
+        in_flight.extend((False, futures[id(s)]) for s in singles)
+        singles.clear()
+
+    for from_cache, items in work:
+        if not from_cache and len(items) == 1:
+            singles.append(items)
+            continue
+        hand_out_singles()
+        in_flight.append((from_cache, items if from_cache else pool.submit(parse_chunk, items, model)))
+        while len(in_flight) > 2 * workers or (in_flight and in_flight[0][0]):
+            yield ready(in_flight.popleft())
+    hand_out_singles()
+    while in_flight:
+        if idle is not None and sum(not value.done() for cached, value in in_flight if not cached) < workers:
+            idle()
+            idle = None
+        yield ready(in_flight.popleft())
+
+
+def _longest_first(chunk: list[Article]) -> int:
+    return -len(chunk[0].text)
 
 
 @contextlib.contextmanager

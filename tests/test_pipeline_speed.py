@@ -268,3 +268,34 @@ def test_speed_collector_is_paused_for_the_stages_after_the_parse_and_given_back
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_speed_last_articles_go_out_longest_first_and_come_back_in_order():
+    """The one-article chunks at the end are handed to the workers longest first (they then end
+    together), the results still come in input order, and ``idle`` is called once, when all the
+    work is handed out."""
+    from concurrent.futures import Future
+
+    from kg.workers import _in_pool
+
+    class Pool:  # records what it is given, in order; each chunk's "result" is its names
+        submitted: list[list[str]] = []
+
+        def submit(self, fn, items, model):
+            self.submitted.append([a.sources[0] for a in items])
+            future = Future()
+            future.set_result(self.submitted[-1])
+            return future
+
+    def article(name: str, words: int):
+        return parse_article(name, f"Headline {name}\n{'word ' * words}".encode())[0]
+
+    body = [article(f"{i}.txt", 10) for i in range(4)]
+    tail = [article("short.txt", 5), article("long.txt", 50), article("mid.txt", 20)]
+    work = [(False, body), (True, ["cached"])] + [(False, [a]) for a in tail]
+    pool, idle = Pool(), []
+    results = list(_in_pool(pool, iter(work), "model", 2, lambda: idle.append(len(pool.submitted))))
+    assert pool.submitted == [[a.sources[0] for a in body], ["long.txt"], ["mid.txt"], ["short.txt"]]
+    names = [a.sources[0] for a in body]
+    assert results == [(False, names), (True, ["cached"])] + [(False, [a.sources[0]]) for a in tail]
+    assert idle == [4]  # once, after the last chunk went out

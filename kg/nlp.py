@@ -21,6 +21,7 @@ from spacy.util import filter_spans
 from .attrmatch import use_array_matching
 from .errors import ModelError
 from .gazetteer import Gazetteer, load_gazetteer
+from .lemmas import use_array_lemmas
 from .modelchoice import MODEL_PREFERENCE, available_models, default_model  # noqa: F401 (re-exported)
 from .namecues import find_cued_names  # noqa: F401 (registers the "name_cues" component)
 
@@ -224,6 +225,8 @@ def load_pipeline(model: str | None = None) -> Language:
     _split_dotted_compounds(nlp)
     if "attribute_ruler" in nlp.pipe_names:
         use_array_matching(nlp.get_pipe("attribute_ruler"))  # the same attributes, in a tenth of the time
+    if "lemmatizer" in nlp.pipe_names:
+        use_array_lemmas(nlp.get_pipe("lemmatizer"))  # the same lemmas, once per distinct word and tag
     nlp.add_pipe("paragraph_boundaries", before="parser")
     ruler = nlp.add_pipe(
         "span_ruler",

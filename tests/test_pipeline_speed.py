@@ -111,6 +111,10 @@ def test_speed_extractor_version_changes_with_code_and_data(tmp_path: Path):
     after_gazetteer = extractor_version.__wrapped__(package)
     assert after_gazetteer not in {before, after_data, after_patterns, after_code}
     after_code = after_gazetteer
+    for component in ("namecues.py", "attrmatch.py", "lemmas.py"):  # the pipeline's own NLP components
+        (package / component).write_text("# edited\n" + (package / component).read_text(encoding="utf-8"))
+        assert extractor_version.__wrapped__(package) != after_code
+        after_code = extractor_version.__wrapped__(package)
     # Resolution runs on every build, so its code is not part of the key.
     (package / "resolve.py").write_text("# edited\n")
     assert extractor_version.__wrapped__(package) == after_code

@@ -72,10 +72,15 @@ def _evidence(graph: Graph, node: Node, concept: Node | None, memo: dict) -> Evi
     give (shared by many nodes) across the calls of one read."""
     props = _properties(graph, node)
 
-    def text(p: Node) -> str:
-        return min((str(o) for o in props.get(p, ()) if isinstance(o, Literal)), default="")
+    def text(p: Node) -> str:  # the least literal: one in nearly every case
+        values = props.get(p)
+        if not values:
+            return ""
+        found = [str(o) for o in values if isinstance(o, Literal)]
+        return (found[0] if len(found) == 1 else min(found)) if found else ""
 
-    sources = [memo[a] if a in memo else memo.setdefault(a, _article_facts(graph, a)) for a in props.get(_DERIVED, ())]
+    derived = props.get(_DERIVED, ())
+    sources = [memo[a] if a in memo else memo.setdefault(a, _article_facts(graph, a)) for a in derived]
     literal = next(iter(props.get(_CONFIDENCE, ())), None)
     try:
         confidence = float(literal) if literal is not None else None
@@ -96,8 +101,8 @@ def _evidence(graph: Graph, node: Node, concept: Node | None, memo: dict) -> Evi
     return Evidence(
         node=str(node),
         sentence=text(_EVIDENCE),
-        articles=tuple(sorted({str(a) for a in props.get(_DERIVED, ())})),
-        files=tuple(sorted({f for _issued, files in sources for f in files})),
+        articles=tuple(sorted({str(a) for a in derived})),
+        files=tuple(sorted({f for _issued, files in sources for f in files})) if len(sources) > 1 else _files(sources),
         confidence=confidence,
         label=label,
         title=title,
@@ -108,6 +113,11 @@ def _evidence(graph: Graph, node: Node, concept: Node | None, memo: dict) -> Evi
         until=text(_UNTIL),
         published=min((d for issued, _files in sources for d in issued), default=""),
     )
+
+
+def _files(sources: list[tuple[list[str], list[str]]]) -> tuple[str, ...]:
+    """The files of at most one article: already sorted and distinct (``_article_facts``)."""
+    return tuple(sources[0][1]) if sources else ()
 
 
 def _properties(graph: Graph | Triples, node: Node) -> Mapping[Node, Iterable[Node]]:

@@ -96,8 +96,8 @@ def _build_changed(
     old = dict(manifest.files)
     entry_of = {name: entry for entry in manifest.articles for name in entry.sources}
     recorded: dict[str, list[Notice]] = {}
-    for n in manifest.notices:
-        recorded.setdefault(n.name, []).append(Notice(n.name, n.reason, n.skipped))
+    for notice in _recorded(manifest.notices):
+        recorded.setdefault(notice.name, []).append(notice)
     known = {
         source.name
         for source, (path, digest) in zip(sources, files)
@@ -106,31 +106,30 @@ def _build_changed(
     if len(known) < len(sources) / 2:  # mostly new: a full build reads them while the workers parse
         return None
     with Parser(model) if len(sources) - len(known) <= CHUNK else contextlib.nullcontext() as parser:
-        notices: list[Notice] = []
-        names_of: dict[str, list[str]] = {}  # content hash -> file names, in input order
+        reader = ArticleReader([])  # the unchanged files recalled, the others read, as a full build reads them
         fresh: dict[str, Article] = {}
         for source in sources:
             if source.name in known:
-                notices += recorded.get(source.name, [])
-                if (entry := entry_of.get(source.name)) is not None:
-                    names_of.setdefault(entry.content_hash, []).append(source.name)
+                entry = entry_of.get(source.name)
+                reader.recall(source.name, entry.content_hash if entry else None, recorded.get(source.name, []))
                 continue
             try:
                 article, warnings = read_source(source)
             except (OSError, ValueError) as exc:
-                notices.append(Notice(source.name, skip_reason(exc), skipped=True))
+                reader.skip(source.name, skip_reason(exc))
                 continue
-            notices += [Notice(source.name, w, skipped=False) for w in warnings]
-            names_of.setdefault(article.content_hash, []).append(source.name)
+            reader.admit(source.name, article, warnings)
             fresh.setdefault(article.content_hash, article)
-        articles = tuple(ArticleEntry(h, tuple(sorted(set(ns)))) for h, ns in names_of.items())
+        articles = tuple(ArticleEntry(h, names) for h, names in reader.names_by_text().items())
         for entry in articles:  # a recorded article stands only for the same files as before
             same = [entry_of[name] for name in entry.sources if name in known]
             if same and (entry.content_hash in fresh or same[0] != entry):
                 return None
         try:
             todo = [replace(a, sources=e.sources) for e in articles if (a := fresh.get(e.content_hash))]
-            return finish_build(outdir, parser, model, articles, todo, notices, workers, progress, manifest.formats)
+            return finish_build(
+                outdir, parser, model, articles, todo, reader.notices, workers, progress, manifest.formats
+            )
         except CacheLacks:
             return None
 
@@ -176,7 +175,7 @@ def add(
             raise InputError("no readable articles: " + "; ".join(f"{n.name}: {n.reason}" for n in notices))
         result = finish_build(outdir, parser, model, articles, fresh, notices, workers, progress, manifest.formats)
         read_now = {source.name for source in sources}
-        kept = [Notice(n.name, n.reason, n.skipped) for n in manifest.notices if n.name not in read_now]
+        kept = _recorded(n for n in manifest.notices if n.name not in read_now)
         _record(outdir, result, salt, files, manifest.formats, kept + result.notices)
         return result
 
@@ -214,13 +213,18 @@ def _merge_files(old: tuple[tuple[str, str], ...], new: tuple[tuple[str, str], .
     return tuple((path, hashes[path]) for path in order)
 
 
+def _recorded(entries: Iterable[NoticeEntry]) -> list[Notice]:
+    """The notices a manifest recorded, as a build reports them."""
+    return [Notice(n.name, n.reason, n.skipped) for n in entries]
+
+
 def _unchanged_result(manifest: Manifest, outdir: Path, reload, notices: list[Notice] | None = None) -> BuildResult:
     from .formatkeys import FILES
 
     outputs = {("turtle" if key == "ttl" else key): outdir / FILES[key] for key in manifest.formats}
     outputs["html"] = outdir / "graph.html"
     if notices is None:
-        notices = [Notice(n.name, n.reason, n.skipped) for n in manifest.notices]
+        notices = _recorded(manifest.notices)
     return BuildResult(
         None,
         None,

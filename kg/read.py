@@ -352,6 +352,17 @@ class ArticleReader:
         self._names[article.content_hash] = [name]
         return True
 
+    def recall(self, name: str, content_hash: str | None, notices: Iterable[Notice]) -> None:
+        """Record a file an earlier build read, unchanged since, from what that build recorded:
+        its notices and the hash of its article (None: it gave none)."""
+        self.notices += notices
+        if content_hash is not None:
+            self._names.setdefault(content_hash, []).append(name)
+
+    def names_by_text(self) -> dict[str, tuple[str, ...]]:
+        """Content hash -> every name its text was found under (sorted), in input order."""
+        return {content_hash: tuple(sorted(set(names))) for content_hash, names in self._names.items()}
+
     def with_all_sources(self, article: Article) -> Article:
         names = tuple(sorted(set(self._names.get(article.content_hash, article.sources))))
         return article if names == article.sources else replace(article, sources=names)

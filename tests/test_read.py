@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.read import ArticleReader, parse_article, read_articles
+from kg.read import ArticleReader, Notice, parse_article, read_articles
 from kg.sources import SourceFile, find_sources
 
 
@@ -138,6 +138,28 @@ def test_read_reader_is_lazy_and_gives_duplicates_all_their_names(tmp_path: Path
     assert len(rest) == 1
     assert reader.with_all_sources(first).sources == ("a.txt", "b.txt", "c é.txt")
     assert reader.with_all_sources(rest[0]).sources == ("d.txt",)
+
+
+def test_read_recalled_files_join_the_names_of_the_texts_read(tmp_path: Path):
+    """A file an earlier build read is recalled by its hash and notices; a file read now with
+    the same text is one more name of that article, in input order."""
+    text = "Japan and America talk trade\nNegotiators met again on Monday in Washington.\n"
+    (tmp_path / "b.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "c.txt").write_text("Another story entirely\nTokyo hosted a summit on Friday.\n", encoding="utf-8")
+    read = list(ArticleReader(find_sources([tmp_path / "b.txt"])))[0]
+    reader = ArticleReader([])
+    reader.recall("z-old.txt", "0" * 64, [Notice("z-old.txt", "cut off", skipped=False)])
+    reader.recall("skipped.txt", None, [Notice("skipped.txt", "empty file", skipped=True)])
+    reader.recall("a-old.txt", read.content_hash, [])
+    for source in find_sources([tmp_path]):
+        article, warnings = parse_article(source.name, source.path.read_bytes())
+        reader.admit(source.name, article, warnings)
+    assert reader.names_by_text() == {
+        "0" * 64: ("z-old.txt",),
+        read.content_hash: ("a-old.txt", "b.txt"),
+        list(ArticleReader(find_sources([tmp_path / "c.txt"])))[0].content_hash: ("c.txt",),
+    }
+    assert [(n.name, n.skipped) for n in reader.notices] == [("z-old.txt", False), ("skipped.txt", True)]
 
 
 def test_read_unreadable_file_is_skipped_with_the_reason(tmp_path: Path):

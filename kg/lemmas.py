@@ -19,6 +19,10 @@ from spacy.errors import Errors
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
 
+# Keys remembered at most (about 100 bytes each): a long build meets new words all the time;
+# past this the memory is emptied and refilled from the lemmatizer (spaCy's own cache grows alike).
+KNOWN_MAX = 200_000
+
 
 def use_array_lemmas(lemmatizer: object) -> bool:
     """Run ``lemmatizer`` over arrays from now on; False (and nothing changed) if it is not
@@ -54,6 +58,8 @@ class ArrayLemmas:
         orths, tags, morphs, lemmas = doc.to_array([ORTH, POS, MORPH, LEMMA]).T.tolist()
         overwrite = self.overwrite  # type: ignore[attr-defined]
         known = self.known
+        if len(known) > KNOWN_MAX:
+            known.clear()
         strings = doc.vocab.strings
         for i, key in enumerate(zip(orths, tags, morphs)):
             if lemmas[i] and not overwrite:

@@ -39,6 +39,19 @@ def test_lemmas_are_the_lemmatizers_own(pipelines):
     assert [t.lemma_ for t in arrays(TRICKY)] == [t.lemma_ for t in spacy_own(TRICKY)]
 
 
+def test_lemmas_memory_is_bounded_and_refills(pipelines, monkeypatch):
+    import kg.lemmas
+
+    spacy_own, arrays = pipelines
+    monkeypatch.setattr(kg.lemmas, "KNOWN_MAX", 20)
+    lemmatizer = arrays.get_pipe("lemmatizer")
+    sample = texts()[4:7]
+    for slow, fast in zip(spacy_own.pipe(sample), arrays.pipe(sample)):
+        keys = {(t.orth, t.pos, t.morph.key) for t in fast}
+        assert len(lemmatizer.known) <= 20 + len(keys)  # emptied before a document once past the bound
+        assert [t.lemma_ for t in slow] == [t.lemma_ for t in fast]
+
+
 def test_lemmas_overwrite_when_the_lemmatizer_is_told_to(pipelines):
     spacy_own, arrays = pipelines
     with arrays.select_pipes(disable=["lemmatizer"]):

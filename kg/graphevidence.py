@@ -72,12 +72,11 @@ def _evidence(graph: Graph, node: Node, concept: Node | None, memo: dict) -> Evi
     give (shared by many nodes) across the calls of one read."""
     props = _properties(graph, node)
 
-    def text(p: Node) -> str:  # the least literal: one in nearly every case
+    def text(p: Node) -> str:  # the least literal
         values = props.get(p)
         if not values:
             return ""
-        found = [str(o) for o in values if isinstance(o, Literal)]
-        return (found[0] if len(found) == 1 else min(found)) if found else ""
+        return min([str(o) for o in values if isinstance(o, Literal)], default="")
 
     derived = props.get(_DERIVED, ())
     sources = [memo[a] if a in memo else memo.setdefault(a, _article_facts(graph, a)) for a in derived]
@@ -102,7 +101,7 @@ def _evidence(graph: Graph, node: Node, concept: Node | None, memo: dict) -> Evi
         node=str(node),
         sentence=text(_EVIDENCE),
         articles=tuple(sorted({str(a) for a in derived})),
-        files=tuple(sorted({f for _issued, files in sources for f in files})) if len(sources) > 1 else _files(sources),
+        files=tuple(sorted({f for _issued, files in sources for f in files})),
         confidence=confidence,
         label=label,
         title=title,
@@ -113,11 +112,6 @@ def _evidence(graph: Graph, node: Node, concept: Node | None, memo: dict) -> Evi
         until=text(_UNTIL),
         published=min((d for issued, _files in sources for d in issued), default=""),
     )
-
-
-def _files(sources: list[tuple[list[str], list[str]]]) -> tuple[str, ...]:
-    """The files of at most one article: already sorted and distinct (``_article_facts``)."""
-    return tuple(sources[0][1]) if sources else ()
 
 
 def _properties(graph: Graph | Triples, node: Node) -> Mapping[Node, Iterable[Node]]:

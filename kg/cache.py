@@ -40,8 +40,14 @@ MAX_ENTRY_BYTES = 16 * 1024 * 1024
 # file of kg/extract (code, lexicons, patterns) and the gazetteers in kg/data are added below.
 # First the NLP pipeline: nlp.py and the modules of the components it adds or speeds up.
 EXTRACTOR_MODULES = (
-    *("nlp.py", "namecues.py", "attrmatch.py", "lemmas.py"),
-    *("gazetteer.py", "models.py", "registry.py", "dates.py"),
+    "nlp.py",
+    "namecues.py",
+    "attrmatch.py",
+    "lemmas.py",
+    "gazetteer.py",
+    "models.py",
+    "registry.py",
+    "dates.py",
 )
 EXTRACTOR_FILES = ("*.py", "*.json", "*.jsonl")
 EXTRACTOR_ONTOLOGY = ("policies.ttl", "newsgraph.ttl")

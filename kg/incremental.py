@@ -119,7 +119,7 @@ def _build_changed(
                 reader.skip(source.name, skip_reason(exc))
                 continue
             reader.admit(source.name, article, warnings)
-            fresh.setdefault(article.content_hash, article)
+            fresh.setdefault(article.content_hash, article)  # also a text recalled: the check below needs it
         articles = tuple(ArticleEntry(h, names) for h, names in reader.names_by_text().items())
         for entry in articles:  # a recorded article stands only for the same files as before
             same = [entry_of[name] for name in entry.sources if name in known]

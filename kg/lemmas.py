@@ -4,7 +4,7 @@ set over arrays, instead of once per token through a ``Token`` object.
 spaCy's rule lemmatizer walks every token in Python (a ``Token`` made, three attributes read,
 a cache looked up, the lemma set): about 7 µs a token, 4 % of the NLP time of a build. Its
 answer depends only on the token's word, part of speech and morphology (spaCy caches it on
-that key), so here each document's tokens are grouped by that key with numpy, the lemmatizer
+that key), so here the key of each token is read from the document's arrays, the lemmatizer
 itself answers once per key it has not met before, and the lemmas are written with
 ``Doc.from_array``: every token gets the lemma spaCy gives it (``tests/test_lemmas.py``).
 """

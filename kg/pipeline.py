@@ -188,12 +188,12 @@ def _extractions(
     numbers: dict[int, int] = {}
     seen: list[ArticleExtraction] = []
 
-    def warm_up() -> None:  # a core is free at the end of the parse: the later stages' first use there
+    def on_idle() -> None:  # a core is free at the end of the parse: the later stages' first use there
         from .fromcache import warm_up
 
         warm_up({"": seen[0]} if seen else {})
 
-    for from_cache, extractions in run_chunks(_chunks(articles, cache), model, workers, warm_up):
+    for from_cache, extractions in run_chunks(_chunks(articles, cache), model, workers, on_idle):
         for extraction in extractions:
             if not seen:
                 seen.append(extraction)

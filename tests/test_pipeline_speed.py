@@ -283,7 +283,8 @@ def test_speed_last_articles_go_out_longest_first_and_come_back_in_order():
     from kg.workers import _in_pool
 
     class Pool:  # records what it is given, in order; each chunk's "result" is its names
-        submitted: list[list[str]] = []
+        def __init__(self):
+            self.submitted: list[list[str]] = []
 
         def submit(self, fn, items, model):
             self.submitted.append([a.sources[0] for a in items])

@@ -34,6 +34,7 @@ _BARE = {
 }
 _XSD_STRING = str(XSD.string)
 _RDF_TYPE = "rdf:type"
+_IDS_MAX = 100_000  # term objects whose text is kept by id (see _Terms)
 
 # ECHAR escapes where Turtle and N-Triples have them, \\uXXXX for other control characters
 _STRING_ESCAPES = {i: f"\\u{i:04X}" for i in [*range(0x20), 0x7F]}
@@ -54,14 +55,30 @@ class _Terms:
     """Text forms of terms, each computed once: ``short`` for Turtle, ``full`` for N-Triples.
 
     The tables are keyed by plain strings: rdflib's terms compare in Python, plain strings in C.
+    A build's graph shares one object for each repeated term (ten triples an object at 1,000
+    articles), so the text of each object is also kept by its ``id`` (the object kept alive
+    with it, so that the ``id`` is not reused): a repeat costs one lookup of an ``int``. A graph
+    read from a file may hold one object per use of a term: past ``_IDS_MAX`` objects, no more
+    are remembered by ``id`` (the tables by value stay), so memory stays bounded.
     """
 
     def __init__(self, short: bool) -> None:
         self.short = short
         self.iris: dict[str, str] = {}
         self.literals: dict[tuple[str, str | None, str | None], str] = {}
+        self.by_id: dict[int, str] = {}
+        self._alive: list[object] = []
 
     def __call__(self, term: object) -> str:
+        text = self.by_id.get(id(term))
+        if text is None:
+            text = self._text(term)
+            if len(self._alive) < _IDS_MAX:
+                self.by_id[id(term)] = text
+                self._alive.append(term)
+        return text
+
+    def _text(self, term: object) -> str:
         if isinstance(term, URIRef):
             value = str(term)
             text = self.iris.get(value)
@@ -138,17 +155,18 @@ def _blocks(graph: Graph) -> list[bytes]:
     graph is then held once, as UTF-8, not as strings (two bytes a character or more as soon as
     one character is outside Latin-1) then bytes. UTF-8 sorts as the characters do."""
     text = _Terms(short=True)
+    known = text.by_id.get  # the text of a term seen before, without a call (most are)
     blocks = []
     for subject, by_predicate in _by_subject(graph):
         kinds = ""
         lines = []
         for predicate, objects in by_predicate.items():
-            verb = text(predicate)
+            verb = known(id(predicate)) or text(predicate)
             if len(objects) == 1:
                 (only,) = objects
-                line = f" {text(only)} ;\n"
+                line = f" {known(id(only)) or text(only)} ;\n"
             else:
-                line = "\n        " + " ,\n        ".join(sorted(map(text, objects))) + " ;\n"
+                line = "\n        " + " ,\n        ".join(sorted([known(id(o)) or text(o) for o in objects])) + " ;\n"
             if verb == _RDF_TYPE:
                 kinds = "    a" + line
             else:

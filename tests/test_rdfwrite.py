@@ -95,3 +95,20 @@ def test_rdfwrite_turtle_is_read_by_rapper(tmp_path):
     path.write_bytes(turtle_bytes(graph_of(sample())))
     done = subprocess.run(["rapper", "-i", "turtle", "-c", str(path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and f"returned {len(sample())} triples" in done.stderr, done.stderr
+
+
+def test_terms_remembered_by_id_are_bounded_and_change_nothing(monkeypatch) -> None:
+    """A graph with one object per use of a term (as read from a file): past the bound no more
+    objects are kept by id, and the Turtle is the same as with every object remembered."""
+    from kg import rdfwrite
+    from kg.triples import Triples
+
+    triples = Triples((URIRef(ID + f"article/{i % 7}"), NG.evidence, Literal(f"text {i}")) for i in range(300))
+    whole = rdfwrite.turtle(triples)
+    monkeypatch.setattr(rdfwrite, "_IDS_MAX", 10)
+    terms = rdfwrite._Terms(short=True)
+    for s, p, o in triples:
+        for term in (s, p, URIRef(str(o)), o):  # a new object for each use
+            terms(term)
+    assert len(terms.by_id) == 10
+    assert rdfwrite.turtle(triples) == whole

@@ -86,12 +86,16 @@ def _report(result, quiet: bool) -> None:
         from .pipeline import summary_line
 
         n = result.summary
-        done = "nothing changed since the last build" if result.unchanged else f"{result.parsed} articles parsed"
+        done = "nothing changed since the last build" if result.unchanged else f"{_articles(result.parsed)} parsed"
         click.echo(
-            f"{n['articles']} articles: {summary_line(n)} ({done}, {result.cached} from the cache) "
+            f"{_articles(n['articles'])}: {summary_line(n)} ({done}, {result.cached} from the cache) "
             f"-> {', '.join(str(path) for path in result.outputs.values())}"
         )
     sys.exit(1 if skipped else 0)
+
+
+def _articles(n: int) -> str:
+    return f"{n} article" if n == 1 else f"{n} articles"
 
 
 @click.command("add")

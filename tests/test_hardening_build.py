@@ -102,7 +102,7 @@ def test_harden_crafted_cache_file_is_never_executed(tmp_path: Path):
     assert not marker.exists(), "a cache file ran code"
     assert done.returncode == 0, done.stderr
     assert "cache entry ignored" in done.stderr and "Traceback" not in done.stderr
-    assert "(1 articles parsed, 0 from the cache)" in done.stdout
+    assert "(1 article parsed, 0 from the cache)" in done.stdout
 
 
 def test_harden_forged_cache_entry_adds_no_fact(tmp_path: Path):

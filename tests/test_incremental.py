@@ -43,7 +43,7 @@ def test_incremental_unchanged_rebuild_does_nothing_and_a_change_is_rebuilt(tmp_
     # An edited article, a removed output or another format: each makes the build do its work.
     article = src / FIRST[0]
     article.write_text(article.read_text(encoding="utf-8") + "\nJapan imposed tariffs on Canada.\n", encoding="utf-8")
-    assert "1 articles parsed" in ok("build", str(src), "-o", str(out))
+    assert "1 article parsed" in ok("build", str(src), "-o", str(out))
     (out / "graph.html").unlink()
     assert "nothing changed" not in ok("build", str(src), "-o", str(out))
     assert (out / "graph.html").exists()

@@ -178,13 +178,22 @@ def _blocks(graph: Graph) -> list[bytes]:
 
 
 def ntriples(graph: Graph) -> bytes:
-    """N-Triples, one triple a line, the lines sorted."""
+    """N-Triples, one triple a line, the lines sorted (as the characters sort: UTF-8).
+
+    The lines are sorted within each subject, then the subjects' runs of lines: a subject's
+    text ends in ``>`` (an IRI) or is a blank node's ``_:`` and letters, digits and ``_``, then
+    comes a space, so two lines of different subjects compare as their subjects do and the
+    runs fall in the order of a sort of all lines, without sorting them all at once."""
     text = _Terms(short=False)
-    lines = [
-        f"{text(s)} {text(p)} {text(o)} .\n".encode()
-        for s, by_predicate in _by_subject(graph)
-        for p, objects in by_predicate.items()
-        for o in objects
-    ]
-    lines.sort()  # as the characters sort (UTF-8)
-    return b"".join(lines)
+    known = text.by_id.get
+    runs = []
+    for subject, by_predicate in _by_subject(graph):
+        start = known(id(subject)) or text(subject)
+        lines = []
+        for predicate, objects in by_predicate.items():
+            head = f"{start} {known(id(predicate)) or text(predicate)} "
+            lines += [f"{head}{known(id(o)) or text(o)} .\n" for o in objects]
+        lines.sort()
+        runs.append("".join(lines).encode())
+    runs.sort()
+    return b"".join(runs)

@@ -112,3 +112,22 @@ def test_terms_remembered_by_id_are_bounded_and_change_nothing(monkeypatch) -> N
             terms(term)
     assert len(terms.by_id) == 10
     assert rdfwrite.turtle(triples) == whole
+
+
+def test_ntriples_lines_are_sorted_as_bytes_across_subjects() -> None:
+    """Lines are sorted per subject and then by subject: the file must still be a sort of all
+    lines, also where one subject's text is the start of another's."""
+    from rdflib import BNode
+
+    subjects = [URIRef(f"http://x.org/{tail}") for tail in ("a", "a/b", "ab", "a-", "é", "z", "A")]
+    subjects += [BNode("b1"), BNode("b12"), BNode("b1_")]
+    triples = [
+        (s, p, o)
+        for s in subjects
+        for p in (RDFS.label, RDF.type, URIRef("http://x.org/a"))
+        for o in (Literal("é"), Literal("e"), URIRef("http://x.org/ab"), Literal(3))
+    ]
+    random.Random(7).shuffle(triples)
+    lines = ntriples_bytes(graph_of(triples)).splitlines(keepends=True)
+    assert len(lines) == len(triples)
+    assert lines == sorted(lines)

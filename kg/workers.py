@@ -139,6 +139,7 @@ def ready(entry: tuple[bool, object]) -> tuple[bool, list]:
 def stop_pool(pool: ProcessPoolExecutor) -> None:
     """End the workers now: after an error, Ctrl-C or SIGTERM none may outlive the build."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
@@ -147,6 +148,12 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
             process.kill()
     for process in processes:
         process.join(5)
+    if manager is not None:
+        # The pool's thread closes its wake-up pipe as it ends; Python's exit wakes every such
+        # thread through that pipe without a lock, and a pipe closed meanwhile printed
+        # "OSError: Bad file descriptor" after Ctrl-C (a race of Python 3.11, gh-125451).
+        # Once the thread has ended, exit finds the pipe closed and leaves it alone.
+        manager.join(5)
 
 
 def mp_context() -> multiprocessing.context.BaseContext:

@@ -241,6 +241,23 @@ def test_harden_signal_ends_the_workers_and_leaves_the_outputs(tmp_path: Path, s
     assert not leftovers(out)
 
 
+def test_harden_stopped_pool_leaves_no_thread_for_the_exit_to_wake():
+    """After ``stop_pool`` the pool's own thread has ended: Python 3.11's exit wakes such a
+    thread through a pipe the thread closes as it ends, without a lock, and the race printed
+    "OSError: Bad file descriptor" after Ctrl-C (seen once in CI)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from kg.workers import mp_context, stop_pool
+
+    pool = ProcessPoolExecutor(2, mp_context=mp_context())
+    futures = [pool.submit(time.sleep, 30) for _ in range(4)]
+    thread = pool._executor_manager_thread
+    assert thread is not None and thread.is_alive()
+    stop_pool(pool)
+    assert not thread.is_alive()
+    assert all(f.cancelled() or f.done() for f in futures)
+
+
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_harden_signal_while_writing_leaves_one_whole_set(tmp_path: Path, sig: int, code: int):
     """Signalled while the outputs are written: the folder holds the old set or the new set, never a

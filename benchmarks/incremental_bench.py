@@ -8,7 +8,10 @@ For each size N: N distinct articles (``build_bench.make_corpus``), then
 - ``kg build`` of the N articles and 1 new one, into a copy of that output folder (a build
   after a change: it reads and parses only the new file); the copy is built once before, untimed:
   a copied cache has new inodes, and the first build in it checks every entry again;
-- ``kg add OUT`` of 1 new article, with its peak memory (PSS of the process tree);
+- ``kg add OUT`` of 1 new article, with its peak memory (PSS of the process tree), and, as
+  the floor any build of that article pays (spaCy and the model loaded, the article parsed,
+  its graph written), a ``kg build`` of that article alone (``--no-cache --workers 1``): what
+  ``kg add`` costs above it is what grows with the articles already in OUT;
 - ``kg add OUT`` of a folder of 10 new articles (the 1 above and 9 more), and a check that the
   graph files then equal a ``kg build`` of both folders into a fresh folder (its cache a copy of
   OUT's, so that build parses nothing): byte-identical ``graph.ttl``, hence isomorphic graphs.
@@ -64,6 +67,10 @@ def measure(size: int, work: Path) -> dict:
         lambda: timed(f"kg build of {size} + 1 new, after a build", kg_build(corpus, changed) + [str(one)], 0)
     )
     add_one = settled(lambda: timed(f"kg add of 1 article into {size}", [*KG, "add", str(out), str(one), "-q"], 0))
+    alone = work / f"alone-{size}"
+    floor = settled(
+        lambda: timed("kg build of that article alone", [*kg_build(one, alone), "--no-cache", "--workers", "1"], 0)
+    )
     same_as_add = (changed / "graph.ttl").read_bytes() == (out / "graph.ttl").read_bytes()
     add_ten = settled(lambda: timed(f"kg add of 10 articles into {size}", [*KG, "add", str(out), str(later), "-q"], 0))
     full = work / f"full-{size}"
@@ -82,6 +89,8 @@ def measure(size: int, work: Path) -> dict:
         "build_after_change_equals_add": same_as_add,
         "add_1_s": add_one.seconds,
         "add_1_peak_mb": add_one.peak_mb,
+        "one_alone_s": floor.seconds,
+        "add_1_over_floor_s": add_one.seconds - floor.seconds,
         "add_10_s": add_ten.seconds,
         "add_10_peak_mb": add_ten.peak_mb,
         "add_equals_full_build": same,
@@ -103,16 +112,17 @@ def main() -> None:
     print(f"load average before {load_before:.1f}, after {load_after:.1f}; {os.cpu_count()} cores\n")
     print(
         "| articles | cold build | unchanged rebuild | cold ÷ unchanged | `kg build` after 1 new | "
-        "`kg add` 1 | `kg add` 10 | = full build |"
+        "`kg add` 1 | that article alone | `kg add` 1 above it | `kg add` 10 | = full build |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
         print(
             f"| {r['articles']:,} | {r['cold_s']:.1f} s ({r['cold_peak_mb']:.0f} MB) | {r['unchanged_s']:.2f} s "
             f"({r['unchanged_peak_mb']:.0f} MB) | {r['cold_over_unchanged']:.0f} | "
             f"{r['build_after_change_s']:.2f} s ({r['build_after_change_peak_mb']:.0f} MB"
             f"{'' if r['build_after_change_equals_add'] else ', DIFFERS from kg add'}) | {r['add_1_s']:.2f} s "
-            f"({r['add_1_peak_mb']:.0f} MB) | {r['add_10_s']:.2f} s ({r['add_10_peak_mb']:.0f} MB) | "
+            f"({r['add_1_peak_mb']:.0f} MB) | {r['one_alone_s']:.2f} s | {r['add_1_over_floor_s']:.2f} s | "
+            f"{r['add_10_s']:.2f} s ({r['add_10_peak_mb']:.0f} MB) | "
             f"{'byte-identical' if r['add_equals_full_build'] else 'DIFFERS'} |"
         )
     if args.json:

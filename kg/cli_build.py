@@ -83,19 +83,17 @@ def _report(result, quiet: bool) -> None:
     for notice in result.notices:
         click.echo(f"kg: {'skipped' if notice.skipped else 'warning'}: {notice.name}: {notice.reason}", err=True)
     if not quiet:
+        from .graphview import plural
         from .pipeline import summary_line
 
         n = result.summary
-        done = "nothing changed since the last build" if result.unchanged else f"{_articles(result.parsed)} parsed"
+        parsed = f"{plural(result.parsed, 'article')} parsed"
+        done = "nothing changed since the last build" if result.unchanged else parsed
         click.echo(
-            f"{_articles(n['articles'])}: {summary_line(n)} ({done}, {result.cached} from the cache) "
+            f"{plural(n['articles'], 'article')}: {summary_line(n)} ({done}, {result.cached} from the cache) "
             f"-> {', '.join(str(path) for path in result.outputs.values())}"
         )
     sys.exit(1 if skipped else 0)
-
-
-def _articles(n: int) -> str:
-    return f"{n} article" if n == 1 else f"{n} articles"
 
 
 @click.command("add")

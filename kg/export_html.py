@@ -37,9 +37,9 @@ import rdflib
 
 from .errors import InputError
 from .export import write_atomic
-from .graphview import ENTITY_TYPES, Entity, GraphView, count, find_entity, read_articles, read_graph_view
+from .graphview import ENTITY_TYPES, Entity, GraphView, count, find_entity, plural, read_articles, read_graph_view
 from .htmlpage import NODE_COLOURS, render_page
-from .pagelinks import EDGE_STYLES, EdgeStyle, Link, fact_records, link_tooltip, node_tooltip, plural, read_links
+from .pagelinks import EDGE_STYLES, EdgeStyle, Link, fact_records, link_tooltip, node_tooltip, read_links
 
 __all__ = ["EDGE_STYLES", "EdgeStyle", "Selection", "parse_types", "write_html"]
 

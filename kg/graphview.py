@@ -97,6 +97,13 @@ def fact_key(fact: Fact) -> tuple[str, str, str]:
     return fact.predicate, fact.subject, fact.object
 
 
+def plural(n: int, word: str) -> str:
+    """ "1 fact", "2 facts", "3 entities": the words the build summary, `kg stats` and the page use."""
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} {word[:-1]}ies" if word.endswith("y") else f"{n} {word}s"
+
+
 @dataclass(frozen=True)
 class Counts:
     """The numbers every view of a graph reports (README, "Words and numbers").
@@ -117,12 +124,9 @@ class Counts:
         """One line that the build summary, ``kg stats``, the page and the notebook share."""
         parts = ", ".join(f"{n} {family.replace('_', ' ')}" for family, n in self.by_family.items())
 
-        def plural(n: int, word: str, many: str) -> str:
-            return f"{n} {word if n == 1 else many}"
-
         return (
-            f"{plural(self.entities, 'entity', 'entities')}, {plural(self.facts, 'fact', 'facts')} ({parts}) "
-            f"on {plural(self.links, 'link', 'links')}; {plural(self.isolated, 'entity', 'entities')} in no fact"
+            f"{plural(self.entities, 'entity')}, {plural(self.facts, 'fact')} ({parts}) "
+            f"on {plural(self.links, 'link')}; {plural(self.isolated, 'entity')} in no fact"
         )
 
 

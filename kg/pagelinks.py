@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .graphview import ArticleInfo, Entity, Fact, GraphView, fact_key
+from .graphview import ArticleInfo, Entity, Fact, GraphView, fact_key, plural
 from .registry import families, family
 
 MAX_EVIDENCE = 5
@@ -107,12 +107,6 @@ def read_links(view: GraphView) -> list[Link]:
 
 
 # --- choosing what to draw ---------------------------------------------------------------
-
-
-def plural(n: int, word: str) -> str:
-    if n == 1:
-        return f"{n} {word}"
-    return f"{n} {word[:-1]}ies" if word.endswith("y") else f"{n} {word}s"
 
 
 def node_tooltip(entity: Entity, facts: int, links: int) -> str:
